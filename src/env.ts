@@ -1,0 +1,160 @@
+/**
+ * The only reader of process.env. Every variable is validated once, with one clear
+ * message per problem, so a misconfigured deployment fails at startup instead of in a
+ * redirect loop later.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0"])
+    .optional()
+    .transform((v) => (v === undefined ? fallback : v === "true" || v === "1"));
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const optionalUrl = z.url().optional();
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  APP_URL: z
+    .url({ message: "APP_URL must be an absolute URL such as http://localhost:3000" })
+    .default("http://localhost:3000")
+    .transform((v) => v.replace(/\/+$/, "")),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .refine((v) => !v || /^(postgres(ql)?:\/\/|file:|sqlite:)/.test(v) || !v.includes("://"), {
+      message: "DATABASE_URL must be postgres://… or a SQLite file path",
+    }),
+  DATA_DIR: z.string().default("./data"),
+  AUTH_SECRET: z.string().optional(),
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default("PingPilot <no-reply@pingpilot.local>"),
+  GITHUB_CLIENT_ID: z.string().optional(),
+  GITHUB_CLIENT_SECRET: z.string().optional(),
+  GOOGLE_CLIENT_ID: z.string().optional(),
+  GOOGLE_CLIENT_SECRET: z.string().optional(),
+  DISCORD_CLIENT_ID: z.string().optional(),
+  DISCORD_CLIENT_SECRET: z.string().optional(),
+  OIDC_ISSUER: optionalUrl,
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  OIDC_NAME: z.string().default("Single sign-on"),
+  DEFAULT_PLAN: z.enum(["FREE", "PRO", "ENTERPRISE"]).default("PRO"),
+  WORKER: bool(true),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  TRUST_PROXY: bool(false),
+  /** Auth throttling: attempts allowed per window, per client IP and per account (email). */
+  AUTH_THROTTLE_WINDOW_SECONDS: positiveInt(15 * 60),
+  AUTH_THROTTLE_IP_MAX: positiveInt(30),
+  AUTH_THROTTLE_ACCOUNT_MAX: positiveInt(5),
+});
+
+export type Env = z.infer<typeof schema> & {
+  AUTH_SECRET: string;
+  /** True when AUTH_SECRET was generated and stored in DATA_DIR rather than configured. */
+  authSecretGenerated: boolean;
+  database: { dialect: "sqlite"; file: string } | { dialect: "postgres"; url: string };
+  oauth: OAuthConfig;
+};
+
+export type OAuthConfig = {
+  github?: { clientId: string; clientSecret: string };
+  google?: { clientId: string; clientSecret: string };
+  discord?: { clientId: string; clientSecret: string };
+  oidc?: { issuer: string; clientId: string; clientSecret: string; name: string };
+};
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`PingPilot cannot start; fix the configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+/** A configured secret must look random: long, and not one character class repeated. */
+export function weakSecretReason(secret: string): string | undefined {
+  if (secret.length < 32) return `AUTH_SECRET is ${secret.length} characters; it needs at least 32 random characters (try: openssl rand -base64 32)`;
+  if (new Set(secret).size < 12) return "AUTH_SECRET repeats too few distinct characters to be random (try: openssl rand -base64 32)";
+  if (/^(.{1,8})\1+$/.test(secret)) return "AUTH_SECRET is a repeated pattern, not a random value (try: openssl rand -base64 32)";
+  return undefined;
+}
+
+function pair(id: string | undefined, secret: string | undefined, name: string, problems: string[]) {
+  if (!id && !secret) return undefined;
+  if (!id || !secret) {
+    problems.push(`${name}_CLIENT_ID and ${name}_CLIENT_SECRET must be set together (only one is set)`);
+    return undefined;
+  }
+  return { clientId: id, clientSecret: secret };
+}
+
+function resolveAuthSecret(configured: string | undefined, dataDir: string, problems: string[]) {
+  if (configured !== undefined) {
+    const reason = weakSecretReason(configured);
+    if (reason) problems.push(reason);
+    return { secret: configured, generated: false };
+  }
+  const file = join(dataDir, "auth-secret");
+  if (existsSync(file)) return { secret: readFileSync(file, "utf8").trim(), generated: true };
+  const secret = randomBytes(32).toString("base64url");
+  mkdirSync(dataDir, { recursive: true });
+  // Owner-only: the secret signs every session cookie.
+  writeFileSync(file, secret, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return { secret, generated: true };
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const blankToUndefined = Object.fromEntries(
+    Object.entries(source).map(([k, v]) => [k, v === "" ? undefined : v]),
+  );
+  const parsed = schema.safeParse(blankToUndefined);
+  if (!parsed.success) {
+    throw new EnvError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  }
+  const raw = parsed.data;
+  const problems: string[] = [];
+  const dataDir = resolve(raw.DATA_DIR);
+
+  const url = raw.DATABASE_URL;
+  const database: Env["database"] =
+    url && /^postgres(ql)?:\/\//.test(url)
+      ? { dialect: "postgres", url }
+      : { dialect: "sqlite", file: resolve(url ? url.replace(/^(file:|sqlite:)(\/\/)?/, "") : join(dataDir, "pingpilot.db")) };
+  if (database.dialect === "sqlite") mkdirSync(dirname(database.file), { recursive: true });
+
+  const oauth: OAuthConfig = {
+    github: pair(raw.GITHUB_CLIENT_ID, raw.GITHUB_CLIENT_SECRET, "GITHUB", problems),
+    google: pair(raw.GOOGLE_CLIENT_ID, raw.GOOGLE_CLIENT_SECRET, "GOOGLE", problems),
+    discord: pair(raw.DISCORD_CLIENT_ID, raw.DISCORD_CLIENT_SECRET, "DISCORD", problems),
+  };
+  const oidc = pair(raw.OIDC_CLIENT_ID, raw.OIDC_CLIENT_SECRET, "OIDC", problems);
+  if (oidc && !raw.OIDC_ISSUER) problems.push("OIDC_ISSUER is required when OIDC_CLIENT_ID is set");
+  if (oidc && raw.OIDC_ISSUER) oauth.oidc = { ...oidc, issuer: raw.OIDC_ISSUER.replace(/\/+$/, ""), name: raw.OIDC_NAME };
+
+  if (raw.SMTP_URL && !/^smtps?:\/\//.test(raw.SMTP_URL)) problems.push("SMTP_URL must start with smtp:// or smtps://");
+
+  const { secret, generated } = resolveAuthSecret(raw.AUTH_SECRET, dataDir, problems);
+  if (problems.length) throw new EnvError(problems);
+  return { ...raw, DATA_DIR: dataDir, AUTH_SECRET: secret, authSecretGenerated: generated, database, oauth };
+}
+
+const ENV_KEY = Symbol.for("pingpilot.env");
+type EnvHolder = { [ENV_KEY]?: Env };
+
+/** The validated environment, parsed once per process (shared by the server and the Next.js bundle). */
+export function env(): Env {
+  const holder = globalThis as EnvHolder;
+  return (holder[ENV_KEY] ??= parseEnv(process.env));
+}
+
+/** Tests build isolated app instances with their own configuration. */
+export function setEnvForProcess(value: Env) {
+  (globalThis as EnvHolder)[ENV_KEY] = value;
+}

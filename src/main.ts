@@ -1,0 +1,70 @@
+/**
+ * PingPilot's process: validated env → database → migrations → one HTTP server where the
+ * Hono app answers /api/*, /trpc/* (and the dev mailbox) and Next.js renders the pages.
+ */
+import { createServer } from "node:http";
+import { fileURLToPath } from "node:url";
+import { getRequestListener } from "@hono/node-server";
+import next from "next";
+import { env as loadEnv, EnvError } from "@/env";
+import { migrateToLatest } from "@/server/db/migrate";
+import { createApp, handledByHono } from "@/server/http/app";
+import { closeServices, createServices, registerServices } from "@/server/services";
+
+const DRAIN_TIMEOUT_MS = 10_000;
+
+async function main() {
+  let env;
+  try {
+    env = loadEnv();
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const s = createServices(env);
+  registerServices(s);
+  const { logger } = s;
+  if (env.authSecretGenerated) logger.info({ dir: env.DATA_DIR }, "AUTH_SECRET is not set: using the secret generated in the data directory (auth-secret, owner-only). Set AUTH_SECRET when running more than one instance.");
+  if (s.mailer.mode === "dev-mailbox") logger.info({ url: `${env.APP_URL}/dev/mailbox` }, "SMTP_URL is not set: mail is logged and kept in the local dev mailbox");
+
+  const applied = await migrateToLatest(s.db);
+  logger.info({ dialect: env.database.dialect, applied }, "database ready");
+
+  const dev = env.NODE_ENV !== "production";
+  const nextApp = next({ dev, dir: fileURLToPath(new URL("..", import.meta.url)), hostname: "0.0.0.0", port: env.PORT });
+  await nextApp.prepare();
+  const renderPage = nextApp.getRequestHandler();
+  const answerApi = getRequestListener(createApp(s).fetch);
+
+  const server = createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0]!;
+    if (handledByHono(path)) return answerApi(req, res);
+    return renderPage(req, res);
+  });
+  server.listen(env.PORT, () => logger.info({ port: env.PORT, url: env.APP_URL, mode: dev ? "development" : "production" }, "PingPilot is listening"));
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down: draining open requests");
+    const timer = setTimeout(() => {
+      logger.warn("drain timed out; closing remaining connections");
+      server.closeAllConnections();
+    }, DRAIN_TIMEOUT_MS);
+    server.closeIdleConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    clearTimeout(timer);
+    await nextApp.close?.();
+    await closeServices(s);
+    logger.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+await main();

@@ -1,0 +1,46 @@
+import { isoNow, type Db } from "@/server/db/db";
+import { newId } from "@/server/db/id";
+
+export function insertApiKey(db: Db, row: { userId: string; name: string; prefix: string; hash: string }) {
+  return db
+    .insertInto("api_key")
+    .values({ id: newId(), user_id: row.userId, name: row.name, prefix: row.prefix, key_hash: row.hash, created_at: isoNow() })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function listApiKeysByUser(db: Db, userId: string) {
+  return db.selectFrom("api_key").selectAll().where("user_id", "=", userId).orderBy("id").execute();
+}
+
+export function findUnrevealedApiKey(db: Db, userId: string) {
+  return db
+    .selectFrom("api_key")
+    .selectAll()
+    .where("user_id", "=", userId)
+    .where("revealed_at", "is", null)
+    .where("revoked_at", "is", null)
+    .orderBy("id")
+    .executeTakeFirst();
+}
+
+/** Conditional on revealed_at IS NULL, so two concurrent reveals cannot both win. */
+export async function updateApiKeySecretOnReveal(db: Db, id: string, next: { prefix: string; hash: string }) {
+  const result = await db
+    .updateTable("api_key")
+    .set({ prefix: next.prefix, key_hash: next.hash, revealed_at: isoNow() })
+    .where("id", "=", id)
+    .where("revealed_at", "is", null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Lookup by the SHA-256 of the presented key: an index probe, no secret compared in JS. */
+export function findActiveApiKeyByHash(db: Db, hash: string) {
+  return db
+    .selectFrom("api_key")
+    .select(["id", "user_id", "revoked_at"])
+    .where("key_hash", "=", hash)
+    .where("revoked_at", "is", null)
+    .executeTakeFirst();
+}

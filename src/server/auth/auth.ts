@@ -1,0 +1,212 @@
+import { betterAuth, type BetterAuthOptions } from "better-auth";
+import { APIError, createAuthMiddleware } from "better-auth/api";
+import { genericOAuth, magicLink } from "better-auth/plugins";
+import type { Env } from "@/env";
+import type { Db } from "@/server/db/db";
+import { newId } from "@/server/db/id";
+import type { Logger } from "@/server/log/logger";
+import type { Mailer } from "@/server/mail/mailer";
+import { authMails } from "@/server/mail/templates";
+import { deleteAppUser, ensureAppUser, syncUserProfile } from "@/server/user/user.service";
+import { hashPassword, passwordProblem, verifyPassword } from "./password";
+import { ABSOLUTE_SESSION_LIFETIME_MS, CLIENT_IP_HEADER } from "./session-policy";
+
+export type AuthDeps = { env: Env; db: Db; mailer: Mailer; logger: Logger };
+
+/** Better Auth's four tables use the same snake_case as the rest of the schema. */
+const timestamps = { createdAt: "created_at", updatedAt: "updated_at" } as const;
+const tableNames = {
+  user: { modelName: "auth_user", fields: { emailVerified: "email_verified", ...timestamps } },
+  session: {
+    modelName: "auth_session",
+    fields: { userId: "user_id", expiresAt: "expires_at", ipAddress: "ip_address", userAgent: "user_agent", ...timestamps },
+  },
+  account: {
+    modelName: "auth_account",
+    fields: {
+      userId: "user_id",
+      accountId: "account_id",
+      providerId: "provider_id",
+      accessToken: "access_token",
+      refreshToken: "refresh_token",
+      accessTokenExpiresAt: "access_token_expires_at",
+      refreshTokenExpiresAt: "refresh_token_expires_at",
+      idToken: "id_token",
+      ...timestamps,
+    },
+  },
+  verification: { modelName: "auth_verification", fields: { expiresAt: "expires_at", ...timestamps } },
+} as const;
+
+/** Paths whose body carries a new password (sign-up, reset, change). */
+const NEW_PASSWORD_FIELD: Record<string, "password" | "newPassword"> = {
+  "/sign-up/email": "password",
+  "/reset-password": "newPassword",
+  "/change-password": "newPassword",
+};
+
+export function createAuth({ env, db, mailer, logger }: AuthDeps) {
+  const send = (to: string, mail: { subject: string; text: string; html: string }) => mailer.send({ to, ...mail });
+  const { oauth } = env;
+
+  const options = {
+    appName: "PingPilot",
+    baseURL: env.APP_URL,
+    basePath: "/api/auth",
+    secret: env.AUTH_SECRET,
+    database: { db, type: env.database.dialect },
+    // No outside service: nothing is reported anywhere.
+    telemetry: { enabled: false },
+    verification: tableNames.verification,
+    user: {
+      ...tableNames.user,
+      // Email changes are re-verified: the new address gets a link, the change applies when it is followed.
+      changeEmail: { enabled: true },
+      deleteUser: {
+        enabled: true,
+        afterDelete: async (user) => {
+          await deleteAppUser(db, user.id);
+        },
+      },
+    },
+    session: {
+      ...tableNames.session,
+      // 7 days of inactivity ends a session; any use after a day extends it (sliding refresh).
+      expiresIn: 7 * 24 * 60 * 60,
+      updateAge: 24 * 60 * 60,
+      // Deleting the account needs a sign-in from the last 10 minutes.
+      freshAge: 10 * 60,
+      // No cookie cache: a revoked session must stop working on the next request.
+      cookieCache: { enabled: false },
+    },
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: 12,
+      maxPasswordLength: 128,
+      password: { hash: hashPassword, verify: verifyPassword },
+      // A reset proves control of the mailbox; every other session could be an intruder's.
+      revokeSessionsOnPasswordReset: true,
+      resetPasswordTokenExpiresIn: 60 * 60,
+      sendResetPassword: async ({ user, url }) => send(user.email, authMails.resetPassword(url)),
+    },
+    emailVerification: {
+      // Verification gates email notifications, not signing in (SPEC A14).
+      sendOnSignUp: true,
+      autoSignInAfterVerification: true,
+      sendVerificationEmail: async ({ user, url }) => send(user.email, authMails.verifyEmail(url)),
+    },
+    socialProviders: {
+      ...(oauth.github && { github: oauth.github }),
+      ...(oauth.google && { google: oauth.google }),
+      ...(oauth.discord && { discord: oauth.discord }),
+    },
+    account: {
+      ...tableNames.account,
+      // OAuth sign-in with a verified email joins the existing account of that email.
+      accountLinking: { enabled: true },
+      // Provider tokens at rest are encrypted with AUTH_SECRET.
+      encryptOAuthTokens: true,
+    },
+    plugins: [
+      magicLink({
+        expiresIn: 10 * 60,
+        // Only the hash is stored: a database reader cannot use a pending link.
+        storeToken: "hashed",
+        sendMagicLink: async ({ email, url }) => send(email, authMails.magicLink(url)),
+      }),
+      ...(oauth.oidc
+        ? [
+            genericOAuth({
+              config: [
+                {
+                  providerId: "oidc",
+                  name: oauth.oidc.name,
+                  discoveryUrl: `${oauth.oidc.issuer}/.well-known/openid-configuration`,
+                  clientId: oauth.oidc.clientId,
+                  clientSecret: oauth.oidc.clientSecret,
+                  scopes: ["openid", "email", "profile"],
+                  pkce: true,
+                },
+              ],
+            }),
+          ]
+        : []),
+    ],
+    // PingPilot throttles auth itself (per IP and per account, with Retry-After), in the HTTP layer.
+    rateLimit: { enabled: false },
+    advanced: {
+      cookiePrefix: "pingpilot",
+      // The HTTP layer writes the client address here after applying TRUST_PROXY, and strips any client-sent copy.
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
+      // Sortable ids everywhere (UUIDv7).
+      database: { generateId: () => newId() },
+    },
+    hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        const field = NEW_PASSWORD_FIELD[ctx.path];
+        const password = field ? (ctx.body as Record<string, unknown> | undefined)?.[field] : undefined;
+        if (typeof password !== "string") return;
+        const problem = passwordProblem(password);
+        if (problem) throw new APIError("BAD_REQUEST", { message: problem, code: "WEAK_PASSWORD" });
+      }),
+    },
+    databaseHooks: {
+      user: {
+        create: {
+          after: async (user) => {
+            try {
+              await ensureAppUser(db, { externalId: user.id, email: user.email, name: user.name }, env.DEFAULT_PLAN);
+            } catch (error) {
+              // Completed on the user's next request (getCurrentUser), so sign-up itself still succeeds.
+              logger.error({ err: error, userId: user.id }, "creating the PingPilot user failed; it will be retried");
+            }
+          },
+        },
+        update: {
+          after: async (user) => {
+            await syncUserProfile(db, user.id, { email: user.email, name: user.name });
+          },
+        },
+      },
+      session: {
+        create: {
+          // Signing in replaces the session of the cookie the browser came with (SPEC A9).
+          after: async (session, ctx) => {
+            if (!ctx) return;
+            const previous = await ctx.getSignedCookie(ctx.context.authCookies.sessionToken.name, ctx.context.secret);
+            if (previous && previous !== session.token) await ctx.context.internalAdapter.deleteSession(previous);
+          },
+        },
+        update: {
+          // Sliding refresh never extends a session past 30 days from its creation.
+          before: async (data, ctx) => {
+            const createdAt = ctx?.context.session?.session.createdAt;
+            if (!createdAt || !(data.expiresAt instanceof Date)) return;
+            const cap = new Date(new Date(createdAt).getTime() + ABSOLUTE_SESSION_LIFETIME_MS);
+            if (data.expiresAt > cap) return { data: { ...data, expiresAt: cap } };
+          },
+        },
+      },
+    },
+    logger: {
+      log: (level, message, ...args) => {
+        const log = level === "error" ? logger.error : level === "warn" ? logger.warn : logger.debug;
+        log.call(logger, { component: "auth", args: args.length ? String(args[0]) : undefined }, message);
+      },
+    },
+  } satisfies BetterAuthOptions;
+
+  return betterAuth(options);
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+/** Which sign-in buttons the pages show: only configured providers. */
+export function configuredProviders(env: Env) {
+  const list: { id: string; name: string; kind: "social" | "oidc" }[] = [];
+  if (env.oauth.github) list.push({ id: "github", name: "GitHub", kind: "social" });
+  if (env.oauth.google) list.push({ id: "google", name: "Google", kind: "social" });
+  if (env.oauth.discord) list.push({ id: "discord", name: "Discord", kind: "social" });
+  if (env.oauth.oidc) list.push({ id: "oidc", name: env.oauth.oidc.name, kind: "oidc" });
+  return list;
+}

@@ -1,0 +1,26 @@
+import "server-only";
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { cache } from "react";
+import { signInUrlFor } from "@/lib/safe-redirect";
+import { services } from "@/server/services";
+import { PATH_HEADER } from "@/shared/auth-cookies";
+import { resolveSession, type CurrentUser } from "./session";
+
+/** The signed-in user for server components and route code; one lookup per request (React cache). */
+export const getCurrentSession = cache(async () => {
+  const { info } = await resolveSession(services(), new Headers(await headers()));
+  return info;
+});
+
+export async function getCurrentUser(): Promise<CurrentUser | null> {
+  return (await getCurrentSession())?.user ?? null;
+}
+
+/** Like getCurrentUser, but a signed-out visitor is sent to sign-in and back to this page. */
+export async function requireUser(): Promise<CurrentUser> {
+  const user = await getCurrentUser();
+  if (user) return user;
+  const path = (await headers()).get(PATH_HEADER) ?? "/dashboard";
+  redirect(signInUrlFor(path));
+}

@@ -1,0 +1,95 @@
+import type { ColumnType, Generated, Selectable } from "kysely";
+
+/** Written as ISO strings, read as Date (PostgreSQL) or string (SQLite); use toDate() when reading. */
+type Timestamp = ColumnType<Date | string, string, string>;
+type Bool = ColumnType<boolean | number, boolean | number, boolean | number>;
+
+export type Plan = "FREE" | "PRO" | "ENTERPRISE";
+
+// Better Auth's tables, snake_case like the rest of the schema (see auth/auth.ts field mapping).
+export interface AuthUserTable {
+  id: string;
+  name: string;
+  email: string;
+  email_verified: Bool;
+  image: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+export interface AuthSessionTable {
+  id: string;
+  user_id: string;
+  token: string;
+  expires_at: Timestamp;
+  ip_address: string | null;
+  user_agent: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+export interface AuthAccountTable {
+  id: string;
+  user_id: string;
+  account_id: string;
+  provider_id: string;
+  access_token: string | null;
+  refresh_token: string | null;
+  access_token_expires_at: Timestamp | null;
+  refresh_token_expires_at: Timestamp | null;
+  scope: string | null;
+  id_token: string | null;
+  password: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+export interface AuthVerificationTable {
+  id: string;
+  identifier: string;
+  value: string;
+  expires_at: Timestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+// PingPilot's own tables.
+export interface UserTable {
+  id: string;
+  external_id: string;
+  email: string;
+  name: string;
+  plan: Plan;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+export interface ApiKeyTable {
+  id: string;
+  user_id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  /** Set once the full key has been shown to its owner (it is never shown again). */
+  revealed_at: Timestamp | null;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+export interface DevMailTable {
+  id: Generated<number>;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  auth_user: AuthUserTable;
+  auth_session: AuthSessionTable;
+  auth_account: AuthAccountTable;
+  auth_verification: AuthVerificationTable;
+  user: UserTable;
+  api_key: ApiKeyTable;
+  dev_mail: DevMailTable;
+}
+
+export type User = Selectable<UserTable>;
+export type ApiKey = Selectable<ApiKeyTable>;

@@ -1,0 +1,46 @@
+import { Hono } from "hono";
+import type { SessionInfo } from "@/server/auth/session";
+import type { Services } from "@/server/services";
+import { handleError, sendError } from "./error-envelope";
+import { clientIp } from "./middleware/client-ip";
+import { sameOrigin } from "./middleware/same-origin";
+import { apiSecurityHeaders } from "./middleware/security-headers";
+import { loadSession } from "./middleware/session";
+import { authRoutes } from "./routes/auth.route";
+import { devMailboxRoutes } from "./routes/dev-mailbox.route";
+import { healthRoutes } from "./routes/health.route";
+import { trpcRoutes } from "./routes/trpc.route";
+import { v1Routes } from "./routes/v1.route";
+
+export type AppVariables = { clientIp: string; session: SessionInfo | null };
+
+/** Paths the Hono app answers; everything else goes to Next.js (see main.ts). */
+export const HONO_PREFIXES = ["/api/", "/trpc/", "/dev/mailbox"] as const;
+export const handledByHono = (path: string) => HONO_PREFIXES.some((p) => path.startsWith(p) || path === p.replace(/\/$/, ""));
+
+export function createApp(s: Services) {
+  const app = new Hono<{ Variables: AppVariables }>();
+  app.onError(handleError(s.logger));
+  app.use("*", clientIp(s.env.TRUST_PROXY));
+
+  // Public: health, Better Auth (throttled), the API-key API, the local dev mailbox.
+  app.use("/api/*", apiSecurityHeaders(s.env.APP_URL.startsWith("https://")));
+  app.route("/api/health", healthRoutes(s));
+  app.route("/api/auth", authRoutes(s));
+  app.route("/api/v1", v1Routes(s));
+  app.route("/dev/mailbox", devMailboxRoutes(s));
+
+  // Session-protected: tRPC and every other /api route. 401 JSON, never a redirect (SPEC A2).
+  const requireSession = loadSession(s);
+  app.use("/trpc/*", sameOrigin(s.env.APP_URL), requireSession);
+  app.route("/trpc", trpcRoutes(s));
+  app.use("/api/*", sameOrigin(s.env.APP_URL), requireSession, async (c, next) => {
+    if (!c.get("session")) return sendError(c, 401, "UNAUTHENTICATED", "Sign in to use this endpoint.");
+    return next();
+  });
+
+  app.notFound((c) => sendError(c, 404, "NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

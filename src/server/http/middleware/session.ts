@@ -1,0 +1,15 @@
+import type { MiddlewareHandler } from "hono";
+import { resolveSession, type SessionInfo } from "@/server/auth/session";
+import type { Services } from "@/server/services";
+
+type Vars = { Variables: { session: SessionInfo | null } };
+
+/** Resolves the session once per request and forwards a refreshed cookie. */
+export function loadSession(s: Services): MiddlewareHandler<Vars> {
+  return async (c, next) => {
+    const { info, setCookies } = await resolveSession(s, c.req.raw.headers);
+    c.set("session", info);
+    await next();
+    for (const cookie of setCookies) c.res.headers.append("set-cookie", cookie);
+  };
+}
