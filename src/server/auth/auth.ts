@@ -136,6 +136,9 @@ export function createAuth({ env, db, mailer, logger }: AuthDeps) {
     rateLimit: { enabled: false },
     advanced: {
       cookiePrefix: "pingpilot",
+      // Better Auth turns origin/CSRF checks off by itself under NODE_ENV=test; keep them on everywhere.
+      disableOriginCheck: false,
+      disableCSRFCheck: false,
       // The HTTP layer writes the client address here after applying TRUST_PROXY, and strips any client-sent copy.
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
       // Sortable ids everywhere (UUIDv7).

@@ -1,0 +1,96 @@
+import { parseEnv } from "@/env";
+import { migrateToLatest } from "@/server/db/migrate";
+import { createApp } from "@/server/http/app";
+import type { MailMessage, Mailer } from "@/server/mail/mailer";
+import { closeServices, createServices, type Services } from "@/server/services";
+import { createThrottle } from "@/server/security/throttle";
+import { createTestDatabase } from "./test-database";
+
+export const TEST_ORIGIN = "http://localhost:3999";
+export const STRONG_PASSWORD = "correct horse battery staple";
+
+/** A mailer that keeps what it would send, for assertions. */
+export function captureMailer(): Mailer & { sent: MailMessage[] } {
+  const sent: MailMessage[] = [];
+  return { mode: "smtp", sent, send: async (m) => void sent.push(m) };
+}
+
+export type TestApp = Awaited<ReturnType<typeof startTestApp>>;
+
+/**
+ * A PingPilot instance (services + Hono app) on a fresh database. Requests go through
+ * app.request(), the same fetch handler the HTTP server uses.
+ */
+export async function startTestApp(opts: { env?: Record<string, string>; clock?: { now: number } } = {}) {
+  const database = await createTestDatabase();
+  const env = parseEnv({
+    NODE_ENV: "test",
+    APP_URL: TEST_ORIGIN,
+    DATABASE_URL: database.url,
+    DATA_DIR: database.dataDir,
+    LOG_LEVEL: "silent",
+    AUTH_SECRET: "test-secret-0123456789abcdefghijklmnopqrstuvwxyz",
+    TRUST_PROXY: "true",
+    ...opts.env,
+  });
+  const mailer = captureMailer();
+  const services: Services = createServices(env, { mailer });
+  if (opts.clock) {
+    const clock = opts.clock;
+    services.throttle = createThrottle({
+      windowMs: env.AUTH_THROTTLE_WINDOW_SECONDS * 1000,
+      ipMax: env.AUTH_THROTTLE_IP_MAX,
+      accountMax: env.AUTH_THROTTLE_ACCOUNT_MAX,
+      now: () => clock.now,
+    });
+  }
+  await migrateToLatest(services.db);
+  const app = createApp(services);
+  let ipCounter = 0;
+
+  /** Each call gets its own client address unless one is given, so per-IP throttling stays out of the way. */
+  function request(path: string, init: RequestInit & { ip?: string; cookie?: string } = {}) {
+    const headers = new Headers(init.headers);
+    headers.set("x-forwarded-for", init.ip ?? `10.0.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}`);
+    if (init.cookie) headers.set("cookie", init.cookie);
+    if (init.method && init.method !== "GET" && !headers.has("origin")) headers.set("origin", TEST_ORIGIN);
+    if (typeof init.body === "string" && !headers.has("content-type")) headers.set("content-type", "application/json");
+    return app.request(`${TEST_ORIGIN}${path}`, { ...init, headers });
+  }
+
+  const post = (path: string, body: unknown, init: Parameters<typeof request>[1] = {}) =>
+    request(path, { ...init, method: "POST", body: JSON.stringify(body) });
+
+  async function signUp(email: string, password = STRONG_PASSWORD, name = "Test User") {
+    const res = await post("/api/auth/sign-up/email", { email, password, name });
+    if (res.status !== 200) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
+    return { res, cookie: sessionCookieFrom(res)! };
+  }
+
+  async function signIn(email: string, password = STRONG_PASSWORD, init: Parameters<typeof request>[1] = {}) {
+    const res = await post("/api/auth/sign-in/email", { email, password }, init);
+    return { res, cookie: sessionCookieFrom(res) };
+  }
+
+  return {
+    app,
+    services,
+    db: services.db,
+    env,
+    mailer,
+    request,
+    post,
+    signUp,
+    signIn,
+    async close() {
+      await closeServices(services);
+      await database.drop();
+    },
+  };
+}
+
+/** `name=value` of the session cookie a response sets, ready for a Cookie header. */
+export function sessionCookieFrom(res: Response) {
+  const cookie = res.headers.getSetCookie().find((c) => /^(__Secure-)?pingpilot\.session_token=[^;]+/.test(c));
+  return cookie?.split(";")[0];
+}
