@@ -10,7 +10,7 @@ export type Services = { env: Env; db: Db; logger: Logger; mailer: Mailer; auth:
 
 export function createServices(env: Env, overrides: Partial<Pick<Services, "logger" | "mailer">> = {}): Services {
   const logger = overrides.logger ?? createLogger(env.LOG_LEVEL);
-  const db = createDb(env.database);
+  const db = createDb(env.database, (err) => logger.warn({ err }, "idle database connection closed by the server"));
   const mailer = overrides.mailer ?? createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, db, logger });
   const auth = createAuth({ env, db, mailer, logger });
   const throttle = createThrottle({

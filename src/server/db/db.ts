@@ -7,10 +7,13 @@ import type { Database } from "./types";
 export type Db = Kysely<Database>;
 export type Dialect = Env["database"]["dialect"];
 
-export function createDb(config: Env["database"]): Db {
+export function createDb(config: Env["database"], onIdleClientError: (err: Error) => void = () => {}): Db {
   if (config.dialect === "postgres") {
     // timestamptz/int8 parsing stays pg's default: Date and string.
     const pool = new pg.Pool({ connectionString: config.url, max: 10 });
+    // An idle pooled connection can be cut by the server (restart, admin termination); without a
+    // listener pg would crash the process. The pool replaces the connection on next use.
+    pool.on("error", onIdleClientError);
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   const sqlite = new SQLite(config.file);

@@ -13,6 +13,9 @@ const THROTTLED = new Set([
   "/api/auth/send-verification-email",
 ]);
 
+/** Where only failures count against the account; every request to the others sends a mail, so each counts. */
+const CREDENTIAL_CHECKS = new Set(["/api/auth/sign-in/email", "/api/auth/sign-up/email"]);
+
 async function emailOf(request: Request) {
   try {
     const body = (await request.clone().json()) as { email?: unknown };
@@ -24,8 +27,8 @@ async function emailOf(request: Request) {
 
 /**
  * /api/auth/* is Better Auth, behind per-IP and per-account throttling (SPEC A11). Per IP
- * every attempt counts; per account, failed sign-ins and every mail-sending request count,
- * and a successful sign-in clears the account's counter.
+ * every attempt counts; per account, failed sign-ins/sign-ups and every mail-sending request
+ * count, and a successful sign-in clears the account's counter.
  */
 export function authRoutes(s: Services) {
   const app = new Hono<Vars>();
@@ -42,9 +45,8 @@ export function authRoutes(s: Services) {
       s.throttle.ip.record(ip);
       const response = await s.auth.handler(request);
       if (email) {
-        const isSignIn = c.req.path === "/api/auth/sign-in/email";
-        if (isSignIn && response.ok) s.throttle.account.reset(email);
-        else s.throttle.account.record(email);
+        if (!CREDENTIAL_CHECKS.has(c.req.path) || !response.ok) s.throttle.account.record(email);
+        else if (c.req.path === "/api/auth/sign-in/email") s.throttle.account.reset(email);
       }
       return response;
     }

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "../../../tests/support/test-app";
+import { hashApiKey } from "./api-key.crypto";
+import { authenticateApiKey, createApiKey, revealNewApiKey } from "./api-key.service";
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+const appUserId = async (email: string) => (await t.db.selectFrom("user").select("id").where("email", "=", email).executeTakeFirstOrThrow()).id;
+
+describe("API keys", () => {
+  it("are pp_ + 43 base62 characters (32 CSPRNG bytes), all different", async () => {
+    await t.signUp("keys@example.com");
+    const userId = await appUserId("keys@example.com");
+    const keys = await Promise.all(Array.from({ length: 20 }, (_, i) => createApiKey(t.db, userId, `k${i}`)));
+    for (const k of keys) expect(k.key).toMatch(/^pp_[0-9A-Za-z]{43}$/);
+    expect(new Set(keys.map((k) => k.key)).size).toBe(20);
+  });
+
+  it("are stored only as a SHA-256 hash plus a short prefix", async () => {
+    const { cookie } = await t.signUp("stored@example.com");
+    const revealed = (await (await t.post("/trpc/apiKey.revealNew", {}, { cookie })).json()).result.data as { key: string; id: string };
+    const row = await t.db.selectFrom("api_key").selectAll().where("id", "=", revealed.id).executeTakeFirstOrThrow();
+    expect(row.key_hash).toBe(hashApiKey(revealed.key));
+    expect(revealed.key.startsWith(row.prefix)).toBe(true);
+    expect(row.prefix.length).toBeLessThanOrEqual(10);
+    const everyValue = JSON.stringify(await t.db.selectFrom("api_key").selectAll().execute());
+    expect(everyValue).not.toContain(revealed.key);
+    expect(everyValue).not.toContain(revealed.key.slice(10));
+  });
+
+  it("the sign-up key is shown exactly once, even to concurrent requests", async () => {
+    const { cookie } = await t.signUp("once@example.com");
+    const results = await Promise.all(Array.from({ length: 5 }, () => t.post("/trpc/apiKey.revealNew", {}, { cookie }).then((r) => r.json())));
+    const shown = results.map((r) => r.result.data).filter(Boolean);
+    expect(shown).toHaveLength(1);
+    const userId = await appUserId("once@example.com");
+    expect(await revealNewApiKey(t.db, userId)).toBeNull();
+    expect(await authenticateApiKey(t.db, shown[0].key)).toEqual({ keyId: shown[0].id, userId });
+  });
+
+  it("a revoked or unknown key authenticates nothing", async () => {
+    await t.signUp("revoked@example.com");
+    const userId = await appUserId("revoked@example.com");
+    const created = await createApiKey(t.db, userId, "to revoke");
+    expect(await authenticateApiKey(t.db, created.key)).toBeDefined();
+    await t.db.updateTable("api_key").set({ revoked_at: new Date().toISOString() }).where("id", "=", created.id).execute();
+    expect(await authenticateApiKey(t.db, created.key)).toBeUndefined();
+    expect(await authenticateApiKey(t.db, created.key.slice(0, -1) + "x")).toBeUndefined();
+    expect(await authenticateApiKey(t.db, "not-a-key")).toBeUndefined();
+  });
+});
