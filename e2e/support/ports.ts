@@ -1,0 +1,7 @@
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 3210);
+export const OIDC_PORT = E2E_PORT + 1;
+export const E2E_BASE_URL = `http://localhost:${E2E_PORT}`;
+export const OIDC_ISSUER = `http://127.0.0.1:${OIDC_PORT}`;
+export const OIDC_NAME = "Acme SSO";
+export const STATE_DIR = new URL("../.state/", import.meta.url).pathname;
+export const MAIL_DIR = `${STATE_DIR}mail/`;
