@@ -43,3 +43,10 @@ test.describe("protection matrix", () => {
     await expect(page.getByRole("link", { name: /home/i })).toBeVisible();
   });
 });
+
+test("pages carry security headers", async ({ request }) => {
+  const res = await request.get("/sign-in");
+  expect(res.headers()["x-frame-options"]).toBe("DENY");
+  expect(res.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
+  expect(res.headers()["x-content-type-options"]).toBe("nosniff");
+});

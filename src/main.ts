@@ -9,6 +9,7 @@ import next from "next";
 import { env as loadEnv, EnvError } from "@/env";
 import { migrateToLatest } from "@/server/db/migrate";
 import { createApp, handledByHono } from "@/server/http/app";
+import { applyHeaders, pageSecurityHeaders } from "@/server/http/page-headers";
 import { closeServices, createServices, registerServices } from "@/server/services";
 
 const DRAIN_TIMEOUT_MS = 10_000;
@@ -38,10 +39,13 @@ async function main() {
   await nextApp.prepare();
   const renderPage = nextApp.getRequestHandler();
   const answerApi = getRequestListener(createApp(s).fetch);
+  const pageHeaders = pageSecurityHeaders(env.APP_URL.startsWith("https://"));
 
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0]!;
     if (handledByHono(path)) return answerApi(req, res);
+    // Set before Next.js starts writing the response (it sends headers inside the handler).
+    applyHeaders(res, pageHeaders);
     return renderPage(req, res);
   });
   server.listen(env.PORT, () => logger.info({ port: env.PORT, url: env.APP_URL, mode: dev ? "development" : "production" }, "PingPilot is listening"));

@@ -73,10 +73,12 @@ export default async function globalSetup() {
   await waitForHealth(server);
 
   return async () => {
+    // SIGTERM must drain and exit cleanly.
     server.kill("SIGTERM");
-    await new Promise((r) => server.once("exit", r));
+    const code = await new Promise<number | null>((r) => server.once("exit", (c) => r(c)));
     await Promise.all([smtp.close(), oidc.close()]);
     await database.drop();
     rmSync(dataDir, { recursive: true, force: true });
+    if (code !== 0) throw new Error(`PingPilot exited with code ${code} after SIGTERM (expected a clean 0)`);
   };
 }
