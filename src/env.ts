@@ -49,6 +49,12 @@ const schema = z.object({
   WORKER: bool(true),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   TRUST_PROXY: bool(false),
+  /** Override the event/category limits of DEFAULT_PLAN (self-hosted, billing off). */
+  PLAN_EVENT_LIMIT: z.coerce.number().int().positive().optional(),
+  PLAN_CATEGORY_LIMIT: z.coerce.number().int().positive().optional(),
+  /** Public API rate limit per API key: sustained requests per second and burst size (token bucket). */
+  API_RATE_LIMIT_PER_SECOND: positiveInt(20),
+  API_RATE_LIMIT_BURST: positiveInt(40),
   /** Auth throttling: attempts allowed per window, per client IP and per account (email). */
   AUTH_THROTTLE_WINDOW_SECONDS: positiveInt(15 * 60),
   AUTH_THROTTLE_IP_MAX: positiveInt(30),

@@ -1,5 +1,6 @@
 /** The one error model. Services throw AppError; transports map it once (HTTP status / tRPC code). */
 export const errorStatus = {
+  BAD_REQUEST: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,

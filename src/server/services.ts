@@ -1,14 +1,30 @@
 import { env as loadEnv, type Env } from "@/env";
+import { createApiKeyCache, type ApiKeyCache } from "@/server/api-key/api-key.cache";
 import { createAuth, type Auth } from "@/server/auth/auth";
 import { createDb, type Db } from "@/server/db/db";
 import { createLogger, type Logger } from "@/server/log/logger";
 import { createMailer, type Mailer } from "@/server/mail/mailer";
+import { createRateLimiter, type RateLimiter } from "@/server/security/rate-limit";
 import { createThrottle, type Throttle } from "@/server/security/throttle";
 
 /** Everything long-lived the process owns, built once from the validated env. */
-export type Services = { env: Env; db: Db; logger: Logger; mailer: Mailer; auth: Auth; throttle: Throttle };
+export type Services = {
+  env: Env;
+  db: Db;
+  logger: Logger;
+  mailer: Mailer;
+  auth: Auth;
+  throttle: Throttle;
+  rateLimiter: RateLimiter;
+  apiKeyCache: ApiKeyCache;
+  /** The current time; tests inject their own (month rollover, expiries). */
+  clock: () => Date;
+};
 
-export function createServices(env: Env, overrides: Partial<Pick<Services, "logger" | "mailer">> = {}): Services {
+/** A revoked key keeps working on other instances for at most this long. */
+const API_KEY_CACHE_TTL_MS = 30_000;
+
+export function createServices(env: Env, overrides: Partial<Pick<Services, "logger" | "mailer" | "clock">> = {}): Services {
   const logger = overrides.logger ?? createLogger(env.LOG_LEVEL);
   const db = createDb(env.database, (err) => logger.warn({ err }, "idle database connection closed by the server"));
   const mailer = overrides.mailer ?? createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, db, logger });
@@ -18,7 +34,10 @@ export function createServices(env: Env, overrides: Partial<Pick<Services, "logg
     ipMax: env.AUTH_THROTTLE_IP_MAX,
     accountMax: env.AUTH_THROTTLE_ACCOUNT_MAX,
   });
-  return { env, db, logger, mailer, auth, throttle };
+  const rateLimiter = createRateLimiter({ perSecond: env.API_RATE_LIMIT_PER_SECOND, burst: env.API_RATE_LIMIT_BURST });
+  const apiKeyCache = createApiKeyCache(API_KEY_CACHE_TTL_MS);
+  const clock = overrides.clock ?? (() => new Date());
+  return { env, db, logger, mailer, auth, throttle, rateLimiter, apiKeyCache, clock };
 }
 
 const KEY = Symbol.for("pingpilot.services");

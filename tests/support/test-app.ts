@@ -49,7 +49,7 @@ export async function startTestApp(opts: { env?: Record<string, string>; clock?:
   let ipCounter = 0;
 
   /** Each call gets its own client address unless one is given, so per-IP throttling stays out of the way. */
-  function request(path: string, init: RequestInit & { ip?: string; cookie?: string } = {}) {
+  async function request(path: string, init: RequestInit & { ip?: string; cookie?: string } = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     headers.set("x-forwarded-for", init.ip ?? `10.0.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}`);
     if (init.cookie) headers.set("cookie", init.cookie);

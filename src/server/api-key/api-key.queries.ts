@@ -39,8 +39,29 @@ export async function updateApiKeySecretOnReveal(db: Db, id: string, next: { pre
 export function findActiveApiKeyByHash(db: Db, hash: string) {
   return db
     .selectFrom("api_key")
-    .select(["id", "user_id", "revoked_at"])
-    .where("key_hash", "=", hash)
+    .innerJoin("user", "user.id", "api_key.user_id")
+    .select(["api_key.id", "api_key.user_id", "user.plan"])
+    .where("api_key.key_hash", "=", hash)
+    .where("api_key.revoked_at", "is", null)
+    .executeTakeFirst();
+}
+
+export function updateApiKeyLastUsed(db: Db, id: string, at: string) {
+  return db.updateTable("api_key").set({ last_used_at: at }).where("id", "=", id).execute();
+}
+
+/** Revokes only the user's own, still-active key; false when there is no such key. */
+export async function updateApiKeyRevoked(db: Db, userId: string, id: string, at: string) {
+  const result = await db
+    .updateTable("api_key")
+    .set({ revoked_at: at })
+    .where("id", "=", id)
+    .where("user_id", "=", userId)
     .where("revoked_at", "is", null)
     .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export function findApiKeyById(db: Db, userId: string, id: string) {
+  return db.selectFrom("api_key").selectAll().where("id", "=", id).where("user_id", "=", userId).executeTakeFirst();
 }

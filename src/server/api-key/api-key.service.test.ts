@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../../tests/support/test-app";
 import { hashApiKey } from "./api-key.crypto";
-import { authenticateApiKey, createApiKey, revealNewApiKey } from "./api-key.service";
+import { authenticateApiKey, createApiKey, revealNewApiKey, revokeApiKey } from "./api-key.service";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -39,17 +39,17 @@ describe("API keys", () => {
     expect(shown).toHaveLength(1);
     const userId = await appUserId("once@example.com");
     expect(await revealNewApiKey(t.db, userId)).toBeNull();
-    expect(await authenticateApiKey(t.db, shown[0].key)).toEqual({ keyId: shown[0].id, userId });
+    expect(await authenticateApiKey(t.db, t.services.apiKeyCache, shown[0].key)).toEqual({ keyId: shown[0].id, userId, plan: "PRO" });
   });
 
   it("a revoked or unknown key authenticates nothing", async () => {
     await t.signUp("revoked@example.com");
     const userId = await appUserId("revoked@example.com");
     const created = await createApiKey(t.db, userId, "to revoke");
-    expect(await authenticateApiKey(t.db, created.key)).toBeDefined();
-    await t.db.updateTable("api_key").set({ revoked_at: new Date().toISOString() }).where("id", "=", created.id).execute();
-    expect(await authenticateApiKey(t.db, created.key)).toBeUndefined();
-    expect(await authenticateApiKey(t.db, created.key.slice(0, -1) + "x")).toBeUndefined();
-    expect(await authenticateApiKey(t.db, "not-a-key")).toBeUndefined();
+    expect(await authenticateApiKey(t.db, t.services.apiKeyCache, created.key)).toBeDefined();
+    await revokeApiKey(t.db, t.services.apiKeyCache, userId, created.id);
+    expect(await authenticateApiKey(t.db, t.services.apiKeyCache, created.key)).toBeUndefined();
+    expect(await authenticateApiKey(t.db, t.services.apiKeyCache, created.key.slice(0, -1) + "x")).toBeUndefined();
+    expect(await authenticateApiKey(t.db, t.services.apiKeyCache, "not-a-key")).toBeUndefined();
   });
 });

@@ -1,16 +1,62 @@
 import type { Db } from "@/server/db/db";
+import { isoNow, toDate } from "@/server/db/db";
+import type { ApiKey } from "@/server/db/types";
+import { AppError } from "@/server/errors";
+import type { Plan } from "@/shared/current-user";
 import { API_KEY_PREFIX, generateApiKey, hashApiKey } from "./api-key.crypto";
-import { findActiveApiKeyByHash, findUnrevealedApiKey, insertApiKey, listApiKeysByUser, updateApiKeySecretOnReveal } from "./api-key.queries";
+import type { ApiKeyCache } from "./api-key.cache";
+import {
+  findActiveApiKeyByHash,
+  findApiKeyById,
+  findUnrevealedApiKey,
+  insertApiKey,
+  listApiKeysByUser,
+  updateApiKeyLastUsed,
+  updateApiKeyRevoked,
+  updateApiKeySecretOnReveal,
+} from "./api-key.queries";
 
 export const DEFAULT_KEY_NAME = "Default key";
 
-export async function createApiKey(db: Db, userId: string, name: string) {
-  const { key, hash, prefix } = generateApiKey();
-  const row = await insertApiKey(db, { userId, name, prefix, hash });
-  return { ...row, key };
+export function toApiKeyDto(row: ApiKey) {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    createdAt: toDate(row.created_at).toISOString(),
+    lastUsedAt: row.last_used_at ? toDate(row.last_used_at).toISOString() : null,
+    revokedAt: row.revoked_at ? toDate(row.revoked_at).toISOString() : null,
+  };
 }
 
-export const listApiKeys = (db: Db, userId: string) => listApiKeysByUser(db, userId);
+export async function createApiKey(db: Db, userId: string, name: string) {
+  const { key, hash, prefix } = generateApiKey();
+  const row = await insertApiKey(db, { userId, name: name.trim() || "Unnamed key", prefix, hash });
+  return { ...toApiKeyDto({ ...row, revealed_at: null }), key };
+}
+
+export async function listApiKeys(db: Db, userId: string) {
+  return (await listApiKeysByUser(db, userId)).map(toApiKeyDto);
+}
+
+export async function revokeApiKey(db: Db, cache: ApiKeyCache, userId: string, id: string) {
+  if (!(await updateApiKeyRevoked(db, userId, id, isoNow()))) throw new AppError("NOT_FOUND", "API key not found or already revoked.");
+  // Effective at once on this instance; others drop their cached copy within its TTL.
+  cache.evictKey(id);
+}
+
+/** A new key with the same name, then the old one revoked. */
+export async function rotateApiKey(db: Db, cache: ApiKeyCache, userId: string, id: string) {
+  const old = await findApiKeyById(db, userId, id);
+  if (!old || old.revoked_at) throw new AppError("NOT_FOUND", "API key not found or already revoked.");
+  const created = await db.transaction().execute(async (trx) => {
+    const next = await createApiKey(trx, userId, old.name);
+    await updateApiKeyRevoked(trx, userId, id, isoNow());
+    return next;
+  });
+  cache.evictKey(id);
+  return created;
+}
 
 /**
  * The key made at sign-up has never been seen by anyone, so showing it "once" is done by
@@ -25,9 +71,29 @@ export async function revealNewApiKey(db: Db, userId: string) {
   return won ? { id: unrevealed.id, name: unrevealed.name, prefix, key } : null;
 }
 
-/** The owner of a presented API key, or undefined for an unknown or revoked key. */
-export async function authenticateApiKey(db: Db, presented: string) {
+export type ApiKeyOwner = { keyId: string; userId: string; plan: Plan };
+
+const LAST_USED_WRITE_INTERVAL_MS = 60_000;
+const lastUsedWrites = new Map<string, number>();
+
+/**
+ * The owner of a presented API key, or undefined for an unknown or revoked key. Cached
+ * briefly by hash; `last_used_at` is written at most once a minute per key, off the request.
+ */
+export async function authenticateApiKey(db: Db, cache: ApiKeyCache, presented: string, onError: (err: unknown) => void = () => {}) {
   if (!presented.startsWith(API_KEY_PREFIX) || presented.length > 100) return undefined;
-  const row = await findActiveApiKeyByHash(db, hashApiKey(presented));
-  return row && { keyId: row.id, userId: row.user_id };
+  const hash = hashApiKey(presented);
+  let owner = cache.get(hash) as ApiKeyOwner | undefined;
+  if (!owner) {
+    const row = await findActiveApiKeyByHash(db, hash);
+    if (!row) return undefined;
+    owner = { keyId: row.id, userId: row.user_id, plan: row.plan };
+    cache.set(hash, owner);
+  }
+  const now = Date.now();
+  if ((lastUsedWrites.get(owner.keyId) ?? 0) + LAST_USED_WRITE_INTERVAL_MS <= now) {
+    lastUsedWrites.set(owner.keyId, now);
+    updateApiKeyLastUsed(db, owner.keyId, new Date(now).toISOString()).catch(onError);
+  }
+  return owner;
 }

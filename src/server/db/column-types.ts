@@ -14,5 +14,6 @@ export function columnTypes(db: Kysely<any>) {
     /** Better Auth's schema check expects its own type names ("date" on SQLite). */
     authTimestamp: isPostgres ? "timestamptz" : "date",
     serial: isPostgres ? "serial" : "integer",
+    json: isPostgres ? "jsonb" : "text",
   } as const;
 }

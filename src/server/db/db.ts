@@ -1,5 +1,5 @@
 import SQLite from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import type { Env } from "@/env";
 import type { Database } from "./types";
@@ -33,3 +33,6 @@ export const isoNow = () => new Date().toISOString();
 export const toIso = (d: Date) => d.toISOString();
 /** Read side: pg returns Date, SQLite returns the stored string. */
 export const toDate = (v: Date | string) => (v instanceof Date ? v : new Date(v));
+
+/** Where the dialects differ, queries ask this (and say so). */
+export const isPostgres = (db: Db) => db.getExecutor().adapter instanceof PostgresAdapter;

@@ -81,6 +81,44 @@ export interface DevMailTable {
   created_at: Timestamp;
 }
 
+export interface CategoryTable {
+  id: string;
+  user_id: string;
+  name: string;
+  color: string;
+  emoji: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+export type EventStatus = "PENDING" | "DELIVERED" | "PARTIAL" | "FAILED" | "STORED";
+/** JSON object: parsed object on PostgreSQL (jsonb), JSON text on SQLite. Written as JSON text. */
+type Json<T> = ColumnType<T | string, string, string>;
+export type EventFields = Record<string, string | number | boolean>;
+export interface EventTable {
+  id: string;
+  user_id: string;
+  category_id: string;
+  description: string;
+  fields: Json<EventFields>;
+  tags: Json<string[]>;
+  notify: Bool;
+  status: EventStatus;
+  occurred_at: Timestamp;
+  created_at: Timestamp;
+}
+export interface QuotaUsageTable {
+  user_id: string;
+  period: string;
+  used: number;
+}
+export interface IdempotencyRecordTable {
+  user_id: string;
+  key: string;
+  event_id: string;
+  response: string;
+  created_at: Timestamp;
+}
+
 export interface Database {
   auth_user: AuthUserTable;
   auth_session: AuthSessionTable;
@@ -89,7 +127,13 @@ export interface Database {
   user: UserTable;
   api_key: ApiKeyTable;
   dev_mail: DevMailTable;
+  category: CategoryTable;
+  event: EventTable;
+  quota_usage: QuotaUsageTable;
+  idempotency_record: IdempotencyRecordTable;
 }
 
 export type User = Selectable<UserTable>;
 export type ApiKey = Selectable<ApiKeyTable>;
+export type Category = Selectable<CategoryTable>;
+export type EventRow = Selectable<EventTable>;

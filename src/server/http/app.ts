@@ -10,7 +10,7 @@ import { authRoutes } from "./routes/auth.route";
 import { devMailboxRoutes } from "./routes/dev-mailbox.route";
 import { healthRoutes } from "./routes/health.route";
 import { trpcRoutes } from "./routes/trpc.route";
-import { v1Routes } from "./routes/v1.route";
+import { v1Routes } from "./routes/v1/v1.route";
 
 export type AppVariables = { clientIp: string; session: SessionInfo | null };
 

@@ -6,6 +6,7 @@ import type { Services } from "@/server/services";
 export type TrpcContext = { services: Services; session: SessionInfo | null };
 
 const TRPC_CODE = {
+  BAD_REQUEST: "BAD_REQUEST",
   UNAUTHENTICATED: "UNAUTHORIZED",
   FORBIDDEN: "FORBIDDEN",
   NOT_FOUND: "NOT_FOUND",

@@ -1,0 +1,75 @@
+import { sql } from "kysely";
+import { isoNow, isPostgres, type Db } from "@/server/db/db";
+import { newId } from "@/server/db/id";
+
+const columns = ["id", "user_id", "name", "color", "emoji", "created_at", "updated_at"] as const;
+
+export function findCategoryByName(db: Db, userId: string, name: string) {
+  return db.selectFrom("category").select(columns).where("user_id", "=", userId).where("name", "=", name).executeTakeFirst();
+}
+
+export function findCategoryById(db: Db, userId: string, id: string) {
+  return db.selectFrom("category").select(columns).where("user_id", "=", userId).where("id", "=", id).executeTakeFirst();
+}
+
+/**
+ * The user's categories with this month's event count and last event time, in one grouped
+ * query (no query per category).
+ */
+export function listCategoriesWithStats(db: Db, userId: string, monthStartIso: string) {
+  return db
+    .selectFrom("category")
+    .leftJoin("event", "event.category_id", "category.id")
+    .select([
+      "category.id",
+      "category.name",
+      "category.color",
+      "category.emoji",
+      "category.created_at",
+      (eb) => eb.fn.max("event.created_at").as("last_event_at"),
+      (eb) => eb.fn.count<number>(eb.case().when("event.created_at", ">=", monthStartIso).then(1).end()).as("events_this_month"),
+    ])
+    .where("category.user_id", "=", userId)
+    .groupBy(["category.id", "category.name", "category.color", "category.emoji", "category.created_at"])
+    .orderBy("category.created_at")
+    .orderBy("category.name")
+    .execute();
+}
+
+export async function countCategories(db: Db, userId: string) {
+  const row = await db.selectFrom("category").select((eb) => eb.fn.countAll<number>().as("n")).where("user_id", "=", userId).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Serializes category writes of one user so the plan limit holds under concurrency.
+ * PostgreSQL: lock the user row for the transaction. SQLite: transactions already run one at a time.
+ */
+export async function lockUserForCategoryWrite(db: Db, userId: string) {
+  if (isPostgres(db)) await sql`select id from "user" where id = ${userId} for update`.execute(db);
+}
+
+export function insertCategory(db: Db, row: { userId: string; name: string; color: string; emoji: string | null }) {
+  const now = isoNow();
+  return db
+    .insertInto("category")
+    .values({ id: newId(), user_id: row.userId, name: row.name, color: row.color, emoji: row.emoji, created_at: now, updated_at: now })
+    .returning(columns)
+    .executeTakeFirstOrThrow();
+}
+
+export function updateCategoryStyle(db: Db, userId: string, id: string, patch: { color?: string; emoji?: string | null }) {
+  return db
+    .updateTable("category")
+    .set({ ...patch, updated_at: isoNow() })
+    .where("user_id", "=", userId)
+    .where("id", "=", id)
+    .returning(columns)
+    .executeTakeFirst();
+}
+
+/** Its events go with it (event.category_id … on delete cascade). */
+export async function deleteCategoryRow(db: Db, userId: string, id: string) {
+  const result = await db.deleteFrom("category").where("user_id", "=", userId).where("id", "=", id).executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
+}

@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { limitsFor } from "@/server/quota/quota.service";
+import { protectedProcedure, router } from "@/server/trpc/init";
+import { COLOR_PATTERN, isSingleEmoji } from "@/shared/category";
+import { createCategory, createQuickStartCategories, deleteCategory, listCategories, updateCategory } from "./category.service";
+
+const color = z.string().regex(COLOR_PATTERN, "Use a colour like #FF6B6B.");
+const emoji = z.string().refine(isSingleEmoji, "Use a single emoji.").nullable();
+const byId = z.object({ id: z.string().min(1).max(64) });
+
+export const categoryRouter = router({
+  list: protectedProcedure.query(({ ctx }) => listCategories(ctx.services.db, ctx.user.id, ctx.services.clock())),
+  create: protectedProcedure
+    .input(z.object({ name: z.string().max(64), color, emoji: emoji.optional() }))
+    .mutation(({ ctx, input }) => createCategory(ctx.services.db, ctx.user.id, input, limitsFor(ctx.user.plan, ctx.services.env).categories)),
+  update: protectedProcedure
+    .input(byId.extend({ color: color.optional(), emoji: emoji.optional() }))
+    .mutation(({ ctx, input: { id, ...patch } }) => updateCategory(ctx.services.db, ctx.user.id, id, patch)),
+  delete: protectedProcedure.input(byId).mutation(({ ctx, input }) => deleteCategory(ctx.services.db, ctx.user.id, input.id)),
+  quickStart: protectedProcedure.mutation(({ ctx }) =>
+    createQuickStartCategories(ctx.services.db, ctx.user.id, limitsFor(ctx.user.plan, ctx.services.env).categories),
+  ),
+});

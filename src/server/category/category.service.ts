@@ -1,0 +1,89 @@
+import type { Db } from "@/server/db/db";
+import { toDate } from "@/server/db/db";
+import { AppError } from "@/server/errors";
+import { CATEGORY_NAME_RULE, CATEGORY_NAME_PATTERN, QUICK_START_CATEGORIES, normalizeCategoryName } from "@/shared/category";
+import { quotaPeriod } from "@/server/quota/quota.service";
+import {
+  countCategories,
+  deleteCategoryRow,
+  findCategoryById,
+  findCategoryByName,
+  insertCategory,
+  listCategoriesWithStats,
+  lockUserForCategoryWrite,
+  updateCategoryStyle,
+} from "./category.queries";
+
+export type CategoryInput = { name: string; color: string; emoji?: string | null };
+
+export function toCategoryDto(row: { id: string; name: string; color: string; emoji: string | null; created_at: Date | string }) {
+  return { id: row.id, name: row.name, color: row.color, emoji: row.emoji, createdAt: toDate(row.created_at).toISOString() };
+}
+
+export async function listCategories(db: Db, userId: string, now: Date) {
+  const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString();
+  const rows = await listCategoriesWithStats(db, userId, monthStart);
+  return rows.map((r) => ({
+    ...toCategoryDto(r),
+    eventsThisMonth: Number(r.events_this_month),
+    lastEventAt: r.last_event_at ? toDate(r.last_event_at).toISOString() : null,
+  }));
+}
+
+function limitError(limit: number) {
+  return new AppError("FORBIDDEN", `Your plan allows ${limit} categories. Delete one or upgrade to add more.`, { limit });
+}
+
+/** Creates a category within the plan's category limit; names are unique per user. */
+export async function createCategory(db: Db, userId: string, input: CategoryInput, categoryLimit: number) {
+  const name = normalizeCategoryName(input.name);
+  if (!CATEGORY_NAME_PATTERN.test(name)) throw new AppError("VALIDATION_FAILED", `Category name must be ${CATEGORY_NAME_RULE}.`, { field: "name" });
+  return db.transaction().execute(async (trx) => {
+    await lockUserForCategoryWrite(trx, userId);
+    if (await findCategoryByName(trx, userId, name)) throw new AppError("CONFLICT", `You already have a category named "${name}".`, { field: "name" });
+    if ((await countCategories(trx, userId)) >= categoryLimit) throw limitError(categoryLimit);
+    return toCategoryDto(await insertCategory(trx, { userId, name, color: input.color.toUpperCase(), emoji: input.emoji ?? null }));
+  });
+}
+
+/** Adds bug / sale / question, skipping names already present and stopping at the plan limit. */
+export async function createQuickStartCategories(db: Db, userId: string, categoryLimit: number) {
+  return db.transaction().execute(async (trx) => {
+    await lockUserForCategoryWrite(trx, userId);
+    let count = await countCategories(trx, userId);
+    const created: string[] = [];
+    const skipped: { name: string; reason: "exists" | "limit" }[] = [];
+    for (const preset of QUICK_START_CATEGORIES) {
+      if (await findCategoryByName(trx, userId, preset.name)) skipped.push({ name: preset.name, reason: "exists" });
+      else if (count >= categoryLimit) skipped.push({ name: preset.name, reason: "limit" });
+      else {
+        await insertCategory(trx, { userId, ...preset });
+        created.push(preset.name);
+        count++;
+      }
+    }
+    return { created, skipped };
+  });
+}
+
+export async function updateCategory(db: Db, userId: string, id: string, patch: { color?: string; emoji?: string | null }) {
+  const row = await updateCategoryStyle(db, userId, id, { ...patch, color: patch.color?.toUpperCase() });
+  if (!row) throw new AppError("NOT_FOUND", "Category not found.");
+  return toCategoryDto(row);
+}
+
+export async function deleteCategory(db: Db, userId: string, id: string) {
+  if (!(await deleteCategoryRow(db, userId, id))) throw new AppError("NOT_FOUND", "Category not found.");
+}
+
+export async function getCategoryByNameOrThrow(db: Db, userId: string, name: string) {
+  const row = await findCategoryByName(db, userId, normalizeCategoryName(name));
+  if (!row) throw new AppError("NOT_FOUND", `No category named "${normalizeCategoryName(name)}".`);
+  return row;
+}
+
+export const getCategoryByIdOrThrow = async (db: Db, userId: string, id: string) => {
+  const row = await findCategoryById(db, userId, id);
+  if (!row) throw new AppError("NOT_FOUND", "Category not found.");
+  return row;
+};

@@ -1,0 +1,84 @@
+import type { Db } from "@/server/db/db";
+import type { EventFields, EventStatus } from "@/server/db/types";
+
+export type NewEvent = {
+  id: string;
+  userId: string;
+  categoryId: string;
+  description: string;
+  fields: EventFields;
+  tags: string[];
+  notify: boolean;
+  status: EventStatus;
+  occurredAt: string;
+  createdAt: string;
+};
+
+export function insertEvent(db: Db, e: NewEvent) {
+  return db
+    .insertInto("event")
+    .values({
+      id: e.id,
+      user_id: e.userId,
+      category_id: e.categoryId,
+      description: e.description,
+      fields: JSON.stringify(e.fields),
+      tags: JSON.stringify(e.tags),
+      // 1/0: better-sqlite3 binds no booleans, and PostgreSQL reads '1'/'0' as boolean input.
+      notify: e.notify ? 1 : 0,
+      status: e.status,
+      occurred_at: e.occurredAt,
+      created_at: e.createdAt,
+    })
+    .execute();
+}
+
+/**
+ * Claims an Idempotency-Key for a new event, storing the response it will replay. A live
+ * record (younger than `expiredBefore`) is left alone and nothing is returned; an expired one
+ * is taken over. On PostgreSQL a concurrent claim waits for the first transaction to finish.
+ */
+export async function claimIdempotencyKey(db: Db, r: { userId: string; key: string; eventId: string; response: string; createdAt: string; expiredBefore: string }) {
+  const row = await db
+    .insertInto("idempotency_record")
+    .values({ user_id: r.userId, key: r.key, event_id: r.eventId, response: r.response, created_at: r.createdAt })
+    .onConflict((oc) =>
+      oc
+        .columns(["user_id", "key"])
+        .doUpdateSet((eb) => ({ event_id: eb.ref("excluded.event_id"), response: eb.ref("excluded.response"), created_at: eb.ref("excluded.created_at") }))
+        .where("idempotency_record.created_at", "<", r.expiredBefore),
+    )
+    .returning("event_id")
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export function findIdempotencyRecord(db: Db, userId: string, key: string) {
+  return db.selectFrom("idempotency_record").select(["event_id", "response"]).where("user_id", "=", userId).where("key", "=", key).executeTakeFirst();
+}
+
+export type EventListFilter = { userId: string; categoryId?: string; from?: string; to?: string; beforeId?: string; limit: number };
+
+/** Newest first; `beforeId` is the cursor (UUIDv7 ids sort by creation time). Always scoped to the user. */
+export function listEventsPage(db: Db, f: EventListFilter) {
+  let q = db
+    .selectFrom("event")
+    .innerJoin("category", "category.id", "event.category_id")
+    .select([
+      "event.id",
+      "category.name as category",
+      "event.description",
+      "event.fields",
+      "event.tags",
+      "event.status",
+      "event.notify",
+      "event.occurred_at",
+      "event.created_at",
+    ])
+    .where("event.user_id", "=", f.userId);
+  if (f.categoryId) q = q.where("event.category_id", "=", f.categoryId);
+  if (f.from) q = q.where("event.created_at", ">=", f.from);
+  if (f.to) q = q.where("event.created_at", "<", f.to);
+  if (f.beforeId) q = q.where("event.id", "<", f.beforeId);
+  return q.orderBy("event.id", "desc").limit(f.limit).execute();
+}

@@ -1,0 +1,14 @@
+import { z } from "zod";
+import { getCategoryByIdOrThrow } from "@/server/category/category.service";
+import { protectedProcedure, router } from "@/server/trpc/init";
+import { listEvents } from "./event.service";
+
+export const eventRouter = router({
+  list: protectedProcedure
+    .input(z.object({ categoryId: z.string().max(64).optional(), cursor: z.string().max(64).optional(), limit: z.number().int().min(1).max(100).default(50) }))
+    .query(async ({ ctx, input }) => {
+      // Resolving the category through the user's own rows keeps another tenant's id useless.
+      if (input.categoryId) await getCategoryByIdOrThrow(ctx.services.db, ctx.user.id, input.categoryId);
+      return listEvents(ctx.services.db, { userId: ctx.user.id, categoryId: input.categoryId, cursor: input.cursor, limit: input.limit });
+    }),
+});

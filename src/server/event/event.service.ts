@@ -1,0 +1,118 @@
+import type { Db } from "@/server/db/db";
+import { toDate } from "@/server/db/db";
+import { newId } from "@/server/db/id";
+import type { EventFields } from "@/server/db/types";
+import { AppError } from "@/server/errors";
+import { findCategoryByName } from "@/server/category/category.queries";
+import { consumeQuota, type QuotaState } from "@/server/quota/quota.service";
+import { normalizeCategoryName } from "@/shared/category";
+import { claimIdempotencyKey, findIdempotencyRecord, insertEvent, listEventsPage } from "./event.queries";
+
+export type EventInput = {
+  category: string;
+  description?: string;
+  fields?: EventFields;
+  tags?: string[];
+  /** When it happened; defaults to now. */
+  occurredAt?: Date;
+  notify?: boolean;
+};
+
+export type AcceptedEvent = {
+  id: string;
+  category: string;
+  createdAt: string;
+  deliveries: { channel: string; status: string }[];
+  warning?: string;
+};
+
+const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+const NO_CHANNEL_WARNING = "Stored. No notification channel is enabled, so nobody was notified. Set one up in the dashboard under Settings → Notifications.";
+
+type Owner = { userId: string; eventLimit: number };
+
+export type RecordResult = { event: AcceptedEvent; quota?: QuotaState; replayed: boolean };
+
+/**
+ * Accepts one event: category lookup, then one transaction that claims the Idempotency-Key,
+ * counts the event against the monthly quota (atomically, no overshoot) and stores it.
+ * Everything is committed before the caller answers 202; nothing is sent to a provider here.
+ */
+export async function recordEvent(db: Db, owner: Owner, input: EventInput, now: Date, idempotencyKey?: string): Promise<RecordResult> {
+  const name = normalizeCategoryName(input.category);
+  const category = await findCategoryByName(db, owner.userId, name);
+  if (!category) {
+    throw new AppError(
+      "NOT_FOUND",
+      `No category named "${name}". Create it first: in the dashboard (Add category) or with POST /api/v1/categories {"name":"${name}"}.`,
+      { field: "category" },
+    );
+  }
+  const id = newId();
+  const createdAt = now.toISOString();
+  const notify = input.notify ?? true;
+  const event: AcceptedEvent = { id, category: category.name, createdAt, deliveries: [], ...(notify ? { warning: NO_CHANNEL_WARNING } : {}) };
+
+  const outcome = await db.transaction().execute(async (trx) => {
+    if (idempotencyKey) {
+      const claimed = await claimIdempotencyKey(trx, {
+        userId: owner.userId,
+        key: idempotencyKey,
+        eventId: id,
+        response: JSON.stringify(event),
+        createdAt,
+        expiredBefore: new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS).toISOString(),
+      });
+      if (!claimed) return { replay: true as const };
+    }
+    const quota = await consumeQuota(trx, owner.userId, owner.eventLimit, now);
+    if (!quota) throw new AppError("QUOTA_EXCEEDED", `Monthly event quota of ${owner.eventLimit} reached. It resets at the start of next month (UTC).`);
+    await insertEvent(trx, {
+      id,
+      userId: owner.userId,
+      categoryId: category.id,
+      description: input.description ?? `A new ${category.name} event has occurred!`,
+      fields: input.fields ?? {},
+      tags: input.tags ?? [],
+      notify,
+      status: "STORED",
+      occurredAt: (input.occurredAt ?? now).toISOString(),
+      createdAt,
+    });
+    return { replay: false as const, quota };
+  });
+
+  if (outcome.replay) {
+    const record = await findIdempotencyRecord(db, owner.userId, idempotencyKey!);
+    return { event: JSON.parse(record!.response) as AcceptedEvent, replayed: true };
+  }
+  return { event, quota: outcome.quota, replayed: false };
+}
+
+const parseJson = <T>(v: T | string): T => (typeof v === "string" ? (JSON.parse(v) as T) : v);
+
+export async function listEvents(db: Db, filter: { userId: string; categoryId?: string; from?: Date; to?: Date; cursor?: string; limit: number }) {
+  const rows = await listEventsPage(db, {
+    userId: filter.userId,
+    categoryId: filter.categoryId,
+    from: filter.from?.toISOString(),
+    to: filter.to?.toISOString(),
+    beforeId: filter.cursor,
+    limit: filter.limit + 1,
+  });
+  const page = rows.slice(0, filter.limit);
+  return {
+    data: page.map((r) => ({
+      id: r.id,
+      category: r.category,
+      description: r.description,
+      fields: parseJson<EventFields>(r.fields),
+      tags: parseJson<string[]>(r.tags),
+      status: r.status,
+      notify: Boolean(r.notify),
+      occurredAt: toDate(r.occurred_at).toISOString(),
+      createdAt: toDate(r.created_at).toISOString(),
+    })),
+    nextCursor: rows.length > filter.limit ? page[page.length - 1]!.id : null,
+  };
+}

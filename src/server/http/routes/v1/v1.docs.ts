@@ -1,0 +1,79 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { AcceptedEvent, Category, CreateCategoryBody, CreateEventBody, ErrorBody, EventItem, ListEventsQuery, Quota } from "./schemas";
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
+const error = (description: string) => json(ErrorBody, description);
+const security = [{ apiKey: [] as string[] }];
+const quotaHeaders = {
+  "X-Quota-Limit": { description: "Events allowed this month", schema: { type: "integer" as const } },
+  "X-Quota-Remaining": { description: "Events left this month", schema: { type: "integer" as const } },
+  "X-Quota-Reset": { description: "When the monthly quota resets (ISO-8601, UTC)", schema: { type: "string" as const } },
+};
+const authErrors = { 401: error("Missing header, wrong scheme, unknown or revoked key"), 429: error("Rate limited (RATE_LIMITED) or monthly quota used up (QUOTA_EXCEEDED); see Retry-After") };
+
+/**
+ * The OpenAPI 3.1 document for /api/v1, generated from the same zod schemas the handlers
+ * validate with. Served at /api/v1/openapi.json (public) and rendered at /docs/api.
+ */
+export const routes = [
+  createRoute({
+    method: "post",
+    path: "/events",
+    summary: "Send an event",
+    description:
+      "Stores the event under one of your categories and notifies your enabled channels. The event and its deliveries are stored before the 202 is sent. `/api/v1/event` is an alias. Send `Idempotency-Key` to make retries safe for 24 h.",
+    security,
+    request: {
+      headers: z.object({ "Idempotency-Key": z.string().max(255).optional() }),
+      body: { content: { "application/json": { schema: CreateEventBody } }, required: true },
+    },
+    responses: {
+      202: { ...json(AcceptedEvent, "Stored"), headers: quotaHeaders },
+      400: error("Malformed JSON or wrong Content-Type"),
+      404: error("Unknown category"),
+      413: error("Body over 64 KB"),
+      422: error("Validation failed: details names each field and why"),
+      ...authErrors,
+    },
+  }),
+  createRoute({
+    method: "get",
+    path: "/events",
+    summary: "List events, newest first",
+    security,
+    request: { query: ListEventsQuery },
+    responses: { 200: json(z.object({ data: z.array(EventItem), nextCursor: z.string().nullable() }), "A page of events"), 404: error("Unknown category"), 422: error("Bad query"), ...authErrors },
+  }),
+  createRoute({
+    method: "get",
+    path: "/categories",
+    summary: "List categories",
+    security,
+    responses: { 200: json(z.object({ data: z.array(Category) }), "Your categories"), ...authErrors },
+  }),
+  createRoute({
+    method: "post",
+    path: "/categories",
+    summary: "Create a category",
+    security,
+    request: { body: { content: { "application/json": { schema: CreateCategoryBody } }, required: true } },
+    responses: { 201: json(Category, "Created"), 403: error("Plan's category limit reached"), 409: error("Name already used"), 422: error("Invalid name, color or emoji"), ...authErrors },
+  }),
+  createRoute({
+    method: "get",
+    path: "/quota",
+    summary: "Monthly quota and category usage",
+    security,
+    responses: { 200: json(Quota, "Where you stand this month"), ...authErrors },
+  }),
+];
+
+export function registerV1Docs(app: OpenAPIHono<any>) {
+  app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", { type: "http", scheme: "bearer", description: "Your PingPilot API key (pp_…)" });
+  for (const route of routes) app.openAPIRegistry.registerPath(route);
+  app.doc31("/openapi.json", (c) => ({
+    openapi: "3.1.0",
+    info: { title: "PingPilot API", version: "1.0.0", description: "Send events from your apps and read them back." },
+    servers: [{ url: `${new URL(c.req.url).origin}/api/v1` }],
+  }));
+}

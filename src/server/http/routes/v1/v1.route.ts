@@ -1,0 +1,125 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { z } from "zod";
+import { countCategories } from "@/server/category/category.queries";
+import { createCategory, getCategoryByNameOrThrow, listCategories } from "@/server/category/category.service";
+import { AppError } from "@/server/errors";
+import { listEvents, recordEvent } from "@/server/event/event.service";
+import { limitsFor, readQuota } from "@/server/quota/quota.service";
+import type { Services } from "@/server/services";
+import { PRESET_COLORS } from "@/shared/category";
+import { handleError, sendError } from "../../error-envelope";
+import { apiKeyAuth } from "../../middleware/api-key-auth";
+import { quotaHeaders, type QuotaVars } from "../../middleware/quota-headers";
+import { rateLimit } from "../../middleware/rate-limit";
+import { registerV1Docs } from "./v1.docs";
+import { CreateCategoryBody, CreateEventBody, ListEventsQuery, MAX_BODY_BYTES } from "./schemas";
+
+/** `fields.amount: …` for the first problem, every problem in details. */
+function validationError(error: z.ZodError) {
+  const details = error.issues.map((i) => ({ field: i.path.join(".") || "(body)", message: i.message }));
+  const first = details[0]!;
+  return new AppError("VALIDATION_FAILED", first.field === "(body)" ? first.message : `${first.field}: ${first.message}`, details);
+}
+
+function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationError(result.error);
+  return result.data;
+}
+
+/** JSON bodies only, at most 64 KB (read no further than the limit), parsed with a clear 400. */
+async function readJsonBody(c: Context) {
+  const type = c.req.header("content-type") ?? "";
+  if (!/^application\/json\b/i.test(type)) {
+    throw new AppError("BAD_REQUEST", `Send the body as JSON with Content-Type: application/json (got ${type ? `"${type.slice(0, 60)}"` : "none"}).`);
+  }
+  const text = await c.req.text();
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new AppError("BAD_REQUEST", "The body is not valid JSON.");
+  }
+}
+
+/** The public API: an API key, never a session; never redirected. */
+export function v1Routes(s: Services) {
+  const app = new OpenAPIHono<QuotaVars>();
+  app.onError(handleError(s.logger));
+  registerV1Docs(app);
+
+  app.use("*", apiKeyAuth(s), rateLimit(s), quotaHeaders(s));
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => sendError(c, 413, "PAYLOAD_TOO_LARGE", `The body is larger than ${MAX_BODY_BYTES / 1024} KB.`),
+  });
+
+  const ingest = async (c: Context<QuotaVars>) => {
+    const owner = c.get("apiKey");
+    const input = parse(CreateEventBody, await readJsonBody(c));
+    const idempotencyKey = c.req.header("idempotency-key");
+    if (idempotencyKey !== undefined && (idempotencyKey.length < 1 || idempotencyKey.length > 255)) {
+      throw new AppError("VALIDATION_FAILED", "Idempotency-Key must be 1–255 characters.", [{ field: "Idempotency-Key", message: "1–255 characters" }]);
+    }
+    const { event, quota, replayed } = await recordEvent(
+      s.db,
+      { userId: owner.userId, eventLimit: limitsFor(owner.plan, s.env).eventsPerMonth },
+      { ...input, occurredAt: input.timestamp },
+      s.clock(),
+      idempotencyKey,
+    );
+    if (quota) c.set("quota", quota);
+    if (replayed) c.header("Idempotent-Replayed", "true");
+    return c.json(event, 202);
+  };
+  app.post("/events", limitBody, ingest);
+  app.post("/event", limitBody, ingest);
+
+  app.get("/events", async (c) => {
+    const owner = c.get("apiKey");
+    const q = parse(ListEventsQuery, c.req.query());
+    const category = q.category ? await getCategoryByNameOrThrow(s.db, owner.userId, q.category) : undefined;
+    const page = await listEvents(s.db, {
+      userId: owner.userId,
+      categoryId: category?.id,
+      from: q.from ? new Date(q.from) : undefined,
+      to: q.to ? new Date(q.to) : undefined,
+      cursor: q.cursor,
+      limit: q.limit,
+    });
+    return c.json(page);
+  });
+
+  app.get("/categories", async (c) => {
+    const rows = await listCategories(s.db, c.get("apiKey").userId, s.clock());
+    return c.json({ data: rows.map(({ id, name, color, emoji, createdAt }) => ({ id, name, color, emoji, createdAt })) });
+  });
+
+  app.post("/categories", limitBody, async (c) => {
+    const owner = c.get("apiKey");
+    const body = parse(CreateCategoryBody, await readJsonBody(c));
+    const color = body.color ?? PRESET_COLORS[Math.floor(Math.random() * PRESET_COLORS.length)]!;
+    const category = await createCategory(s.db, owner.userId, { name: body.name, color, emoji: body.emoji ?? null }, limitsFor(owner.plan, s.env).categories);
+    return c.json(category, 201);
+  });
+
+  app.get("/quota", async (c) => {
+    const owner = c.get("apiKey");
+    const limits = limitsFor(owner.plan, s.env);
+    const quota = await readQuota(s.db, owner.userId, limits.eventsPerMonth, s.clock());
+    c.set("quota", quota);
+    return c.json({
+      plan: owner.plan,
+      period: quota.period,
+      limit: quota.limit,
+      used: quota.used,
+      remaining: quota.remaining,
+      resetsAt: quota.resetsAt.toISOString(),
+      categories: { used: await countCategories(s.db, owner.userId), limit: limits.categories },
+    });
+  });
+
+  app.all("*", (c) => sendError(c, 404, "NOT_FOUND", `No route for ${c.req.method} ${c.req.path}. See /api/v1/openapi.json.`));
+  return app;
+}
