@@ -34,9 +34,9 @@ export async function startTestApp(opts: { env?: Record<string, string>; clock?:
     ...opts.env,
   });
   const mailer = captureMailer();
-  const services: Services = createServices(env, { mailer });
-  if (opts.clock) {
-    const clock = opts.clock;
+  const clock = opts.clock;
+  const services: Services = createServices(env, { mailer, ...(clock && { clock: () => new Date(clock.now) }) });
+  if (clock) {
     services.throttle = createThrottle({
       windowMs: env.AUTH_THROTTLE_WINDOW_SECONDS * 1000,
       ipMax: env.AUTH_THROTTLE_IP_MAX,
@@ -51,7 +51,8 @@ export async function startTestApp(opts: { env?: Record<string, string>; clock?:
   /** Each call gets its own client address unless one is given, so per-IP throttling stays out of the way. */
   async function request(path: string, init: RequestInit & { ip?: string; cookie?: string } = {}): Promise<Response> {
     const headers = new Headers(init.headers);
-    headers.set("x-forwarded-for", init.ip ?? `10.0.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}`);
+    ipCounter++;
+    headers.set("x-forwarded-for", init.ip ?? `10.${Math.floor(ipCounter / 62500) % 250}.${Math.floor(ipCounter / 250) % 250}.${ipCounter % 250}`);
     if (init.cookie) headers.set("cookie", init.cookie);
     if (init.method && init.method !== "GET" && !headers.has("origin")) headers.set("origin", TEST_ORIGIN);
     if (typeof init.body === "string" && !headers.has("content-type")) headers.set("content-type", "application/json");
@@ -72,8 +73,38 @@ export async function startTestApp(opts: { env?: Record<string, string>; clock?:
     return { res, cookie: sessionCookieFrom(res) };
   }
 
+  /** Signs up and returns the session cookie plus the API key shown on /welcome. */
+  async function signUpWithKey(email: string) {
+    const { cookie } = await signUp(email);
+    const reveal = await post("/trpc/apiKey.revealNew", {}, { cookie });
+    const key = (await reveal.json()).result.data.key as string;
+    return { cookie, key };
+  }
+
+  /** A call to the public API with a key. */
+  function api(path: string, key: string, init: Parameters<typeof request>[1] & { json?: unknown } = {}) {
+    const headers = new Headers(init.headers);
+    headers.set("authorization", `Bearer ${key}`);
+    const body = init.json === undefined ? init.body : JSON.stringify(init.json);
+    if (init.json !== undefined && !headers.has("content-type")) headers.set("content-type", "application/json");
+    return request(path, { ...init, headers, body, method: init.method ?? (body === undefined ? "GET" : "POST") });
+  }
+
+  /** tRPC over the session cookie: query (GET) or mutation (POST). */
+  async function trpc(path: string, cookie: string, input?: unknown, kind: "query" | "mutation" = "mutation") {
+    const res =
+      kind === "query"
+        ? await request(`/trpc/${path}${input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`}`, { cookie })
+        : await post(`/trpc/${path}`, input ?? {}, { cookie });
+    const body = await res.json();
+    return { status: res.status, data: body.result?.data, error: body.error };
+  }
+
   return {
     app,
+    signUpWithKey,
+    api,
+    trpc,
     services,
     db: services.db,
     env,

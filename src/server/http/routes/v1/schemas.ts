@@ -40,8 +40,13 @@ export const CreateEventBody = z
       category: z.string({ error: "category is required: the name of one of your categories." }).min(1).max(64).openapi({ example: "sale" }),
       description: z.string().max(2000, "description may be at most 2,000 characters.").optional().openapi({ example: "Someone bought the PRO plan" }),
       fields: z
-        .record(z.string().min(1, "A field name needs at least 1 character.").max(64, "A field name may be at most 64 characters."), fieldValue)
+        .record(z.string(), fieldValue)
         .refine((o) => Object.keys(o).length <= 25, "fields may have at most 25 keys.")
+        .superRefine((o, ctx) => {
+          for (const key of Object.keys(o)) {
+            if (key.length < 1 || key.length > 64) ctx.addIssue({ code: "custom", path: [key], message: "A field name must be 1–64 characters." });
+          }
+        })
         .optional()
         .openapi({ example: { plan: "PRO", amount: 49, email: "ada@example.com" } }),
       tags: z.array(z.string().max(32, "A tag may be at most 32 characters.")).max(10, "At most 10 tags.").optional(),

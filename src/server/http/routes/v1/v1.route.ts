@@ -6,7 +6,7 @@ import { countCategories } from "@/server/category/category.queries";
 import { createCategory, getCategoryByNameOrThrow, listCategories } from "@/server/category/category.service";
 import { AppError } from "@/server/errors";
 import { listEvents, recordEvent } from "@/server/event/event.service";
-import { limitsFor, readQuota } from "@/server/quota/quota.service";
+import { limitsFor, quotaPeriod, readQuota } from "@/server/quota/quota.service";
 import type { Services } from "@/server/services";
 import { PRESET_COLORS } from "@/shared/category";
 import { handleError, sendError } from "../../error-envelope";
@@ -49,7 +49,7 @@ export function v1Routes(s: Services) {
   app.onError(handleError(s.logger));
   registerV1Docs(app);
 
-  app.use("*", apiKeyAuth(s), rateLimit(s), quotaHeaders(s));
+  app.use("*", apiKeyAuth(s), quotaHeaders(s), rateLimit(s));
   const limitBody = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: (c) => sendError(c, 413, "PAYLOAD_TOO_LARGE", `The body is larger than ${MAX_BODY_BYTES / 1024} KB.`),
@@ -62,13 +62,17 @@ export function v1Routes(s: Services) {
     if (idempotencyKey !== undefined && (idempotencyKey.length < 1 || idempotencyKey.length > 255)) {
       throw new AppError("VALIDATION_FAILED", "Idempotency-Key must be 1–255 characters.", [{ field: "Idempotency-Key", message: "1–255 characters" }]);
     }
+    const now = s.clock();
     const { event, quota, replayed } = await recordEvent(
       s.db,
       { userId: owner.userId, eventLimit: limitsFor(owner.plan, s.env).eventsPerMonth },
       { ...input, occurredAt: input.timestamp },
-      s.clock(),
+      now,
       idempotencyKey,
-    );
+    ).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === "QUOTA_EXCEEDED") c.header("Retry-After", String(Math.ceil((quotaPeriod(now).resetsAt.getTime() - now.getTime()) / 1000)));
+      throw err;
+    });
     if (quota) c.set("quota", quota);
     if (replayed) c.header("Idempotent-Replayed", "true");
     return c.json(event, 202);
