@@ -38,7 +38,7 @@ const CALLBACK_ERRORS: Record<string, string> = {
   invalid_code: "The provider's sign-in code was not accepted. Please try again.",
   invalid_callback_request: "The provider's answer was incomplete. Please try again.",
   email_not_found: "The provider did not share an email address, so PingPilot cannot sign you in with it.",
-  email_doesn't_match: "That provider account uses a different email address.",
+  "email_doesn't_match": "That provider account uses a different email address.",
   account_not_linked: "This email already has a PingPilot account. Sign in with your password or an email link first.",
   unable_to_link_account: "This email already has a PingPilot account that could not be linked to the provider.",
   unable_to_create_user: "PingPilot could not create your account. Please try again.",

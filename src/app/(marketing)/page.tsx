@@ -1,0 +1,18 @@
+import type { Metadata } from "next";
+import { HowItWorks } from "@/components/marketing/how-it-works";
+import { Hero } from "@/components/marketing/hero";
+import { PricingTable } from "@/components/marketing/pricing-table";
+import { getCurrentUser } from "@/server/auth/current-user";
+
+export const metadata: Metadata = { title: { absolute: "PingPilot — know the moment something happens in your app" } };
+
+export default async function LandingPage() {
+  const signedIn = (await getCurrentUser()) !== null;
+  return (
+    <>
+      <Hero signedIn={signedIn} />
+      <HowItWorks />
+      <PricingTable signedIn={signedIn} />
+    </>
+  );
+}

@@ -1,0 +1,44 @@
+import { ArrowRight } from "lucide-react";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { LogoMark } from "@/components/brand/logo";
+import { ApiKeyReveal } from "@/components/onboarding/api-key-reveal";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { firstNameOf } from "@/lib/utils";
+import { requireUser } from "@/server/auth/current-user";
+import { services } from "@/server/services";
+
+export const metadata: Metadata = { title: "Welcome" };
+
+export default async function WelcomePage() {
+  const user = await requireUser();
+  const { APP_URL } = services().env;
+
+  return (
+    <main className="mx-auto flex min-h-dvh w-full max-w-2xl flex-col px-4 py-10 sm:py-16">
+      <LogoMark className="size-9" />
+      <h1 className="mt-6 text-2xl font-semibold tracking-tight text-balance sm:text-3xl">Welcome to PingPilot, {firstNameOf(user.name)}</h1>
+      <p className="mt-2 text-muted-foreground">Your account is ready. Here is everything you need to send your first event.</p>
+
+      <Card className="mt-8">
+        <CardHeader>
+          <CardTitle>Your API key</CardTitle>
+          <CardDescription>Use it as a Bearer token when your app sends events to PingPilot.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <ApiKeyReveal appUrl={APP_URL} />
+        </CardContent>
+      </Card>
+
+      <div className="mt-8 flex flex-wrap items-center justify-between gap-4">
+        <p className="text-sm text-muted-foreground">Events you send show up on your dashboard.</p>
+        <Button asChild>
+          <Link href="/dashboard">
+            Go to the dashboard <ArrowRight aria-hidden />
+          </Link>
+        </Button>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,44 @@
+import Link from "next/link";
+import { cn } from "@/lib/utils";
+
+export const SETTINGS_TABS = [
+  { id: "profile", label: "Profile" },
+  { id: "security", label: "Security" },
+  { id: "sessions", label: "Sessions" },
+  { id: "delete", label: "Delete account" },
+] as const;
+
+export type SettingsTab = (typeof SETTINGS_TABS)[number]["id"];
+
+/** The `tab` query parameter, so every tab has a deep link; unknown values show the profile. */
+export function settingsTabOf(raw: string | string[] | undefined): SettingsTab {
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  return SETTINGS_TABS.find((t) => t.id === value)?.id ?? "profile";
+}
+
+export function SettingsTabs({ active }: { active: SettingsTab }) {
+  return (
+    <nav aria-label="Settings sections" className="-mx-4 overflow-x-auto px-4 sm:mx-0 sm:px-0">
+      <div className="flex min-w-max gap-0.5 border-b sm:gap-1">
+        {SETTINGS_TABS.map((tab) => {
+          const current = tab.id === active;
+          return (
+              <Link
+                key={tab.id}
+                href={tab.id === "profile" ? "/dashboard/settings/profile" : `/dashboard/settings/profile?tab=${tab.id}`}
+                aria-current={current ? "page" : undefined}
+                scroll={false}
+                className={cn(
+                  "-mb-px inline-flex h-10 items-center border-b-2 px-2 text-sm sm:px-3 font-medium whitespace-nowrap transition-colors outline-none focus-visible:rounded-md focus-visible:ring-2 focus-visible:ring-ring",
+                  current ? "border-primary text-foreground" : "border-transparent text-muted-foreground hover:text-foreground",
+                  tab.id === "delete" && !current && "hover:text-destructive",
+                )}
+              >
+                {tab.label}
+              </Link>
+          );
+        })}
+      </div>
+    </nav>
+  );
+}
