@@ -161,18 +161,29 @@ test("revoking another session from the sessions list signs that browser out", a
   expect((await page.request.get("/trpc/user.me")).status()).toBe(200);
 });
 
-test("OAuth sign-in through a real OpenID Connect provider creates the account and returns to the deep link", async ({ page }) => {
+test("OAuth through a real OpenID Connect provider: a new user is onboarded, a returning one lands on the deep link", async ({ page }) => {
   const login = `sso${Date.now().toString(36)}`;
-  await page.goto(`/sign-in?redirect_url=${encodeURIComponent("/dashboard/settings/profile?tab=profile")}`);
-  await page.getByRole("button", { name: `Continue with ${OIDC_NAME}` }).click();
-  // The provider's own login and consent screens.
-  await page.locator('input[name="login"]').fill(login);
-  await page.locator('input[name="password"]').fill("anything");
-  await page.getByRole("button", { name: "Sign-in" }).click();
-  await page.getByRole("button", { name: "Continue" }).click();
-  await page.waitForURL((url) => url.pathname === "/dashboard/settings/profile");
+  const viaProvider = async (firstVisit: boolean) => {
+    await page.getByRole("button", { name: `Continue with ${OIDC_NAME}` }).click();
+    // The provider's own login and consent screens, on the first visit only (it remembers both).
+    if (!firstVisit) return;
+    await page.locator('input[name="login"]').fill(login);
+    await page.locator('input[name="password"]').fill("anything");
+    await page.getByRole("button", { name: "Sign-in" }).click();
+    await page.getByRole("button", { name: "Continue" }).click();
+  };
+
+  await page.goto("/sign-up");
+  await viaProvider(true);
+  await page.waitForURL((url) => url.pathname === "/welcome");
+  await expect(page.getByTestId("api-key")).toHaveText(/^pp_/);
   const me = await (await page.request.get("/trpc/user.me")).json();
   expect(me.result.data).toMatchObject({ email: `${login}@sso.example`, emailVerified: true });
+
+  await signOut(page);
+  await page.goto(`/sign-in?redirect_url=${encodeURIComponent("/dashboard/settings/profile?tab=profile")}`);
+  await viaProvider(false);
+  await page.waitForURL((url) => url.pathname === "/dashboard/settings/profile" && url.searchParams.get("tab") === "profile");
 });
 
 test("a signed-in user who deletes the account loses access and the email is free again", async ({ page }) => {

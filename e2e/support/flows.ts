@@ -22,7 +22,9 @@ export async function signIn(page: Page, email: string, password = PASSWORD, red
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
+/** Signs out through the user menu of the app shell (opening the dashboard if another page is showing). */
 export async function signOut(page: Page) {
+  if (!new URL(page.url()).pathname.startsWith("/dashboard")) await page.goto("/dashboard");
   await page.getByRole("button", { name: "Open user menu" }).click();
   await page.getByRole("menuitem", { name: "Sign out" }).click();
   await page.waitForURL("**/sign-in**");
