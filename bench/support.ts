@@ -19,7 +19,7 @@ export async function seedDatabase() {
   const env = parseEnv({ DATABASE_URL: file, DATA_DIR: dir, AUTH_SECRET: "bench-secret-0123456789abcdefghijklmnopqrstuvwxyz" });
   const db = createDb(env.database);
   await migrateToLatest(db);
-  const user = await ensureAppUser(db, { externalId: "bench-user", email: "bench@example.com", name: "Bench" }, "ENTERPRISE");
+  const user = await ensureAppUser(db, { externalId: "bench-user", email: "bench@example.com", name: "Bench" }, "PRO");
   const { key } = await createApiKey(db, user.id, "bench");
   await createCategory(db, user.id, { name: "sale", color: "#FFEB3B", emoji: "💰" }, 100);
   await db.destroy();
@@ -47,6 +47,7 @@ export const benchEnv = (db: { dir: string; file: string }, port: number): NodeJ
   DATA_DIR: db.dir,
   AUTH_SECRET: "bench-secret-0123456789abcdefghijklmnopqrstuvwxyz",
   LOG_LEVEL: "warn",
+  NEXT_TELEMETRY_DISABLED: "1",
   PLAN_EVENT_LIMIT: "100000000",
   API_RATE_LIMIT_PER_SECOND: "1000000",
   API_RATE_LIMIT_BURST: "1000000",

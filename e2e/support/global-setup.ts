@@ -65,6 +65,7 @@ export default async function globalSetup() {
       OIDC_CLIENT_SECRET: OIDC_CLIENT.secret,
       OIDC_NAME,
       LOG_LEVEL: "warn",
+      NEXT_TELEMETRY_DISABLED: "1",
       // Every browser test signs in from 127.0.0.1; the throttle itself is covered by the HTTP tests.
       AUTH_THROTTLE_IP_MAX: "10000",
       AUTH_THROTTLE_ACCOUNT_MAX: "50",

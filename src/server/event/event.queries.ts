@@ -1,5 +1,6 @@
-import type { Db } from "@/server/db/db";
+import { syncSqliteTransaction, type Db } from "@/server/db/db";
 import type { EventFields, EventStatus } from "@/server/db/types";
+import { incrementQuotaUsageQuery } from "@/server/quota/quota.queries";
 
 export type NewEvent = {
   id: string;
@@ -14,23 +15,20 @@ export type NewEvent = {
   createdAt: string;
 };
 
-export function insertEvent(db: Db, e: NewEvent) {
-  return db
-    .insertInto("event")
-    .values({
-      id: e.id,
-      user_id: e.userId,
-      category_id: e.categoryId,
-      description: e.description,
-      fields: JSON.stringify(e.fields),
-      tags: JSON.stringify(e.tags),
-      // 1/0: better-sqlite3 binds no booleans, and PostgreSQL reads '1'/'0' as boolean input.
-      notify: e.notify ? 1 : 0,
-      status: e.status,
-      occurred_at: e.occurredAt,
-      created_at: e.createdAt,
-    })
-    .execute();
+function insertEventQuery(db: Db, e: NewEvent) {
+  return db.insertInto("event").values({
+    id: e.id,
+    user_id: e.userId,
+    category_id: e.categoryId,
+    description: e.description,
+    fields: JSON.stringify(e.fields),
+    tags: JSON.stringify(e.tags),
+    // 1/0: better-sqlite3 binds no booleans, and PostgreSQL reads '1'/'0' as boolean input.
+    notify: e.notify ? 1 : 0,
+    status: e.status,
+    occurred_at: e.occurredAt,
+    created_at: e.createdAt,
+  });
 }
 
 /**
@@ -38,8 +36,8 @@ export function insertEvent(db: Db, e: NewEvent) {
  * record (younger than `expiredBefore`) is left alone and nothing is returned; an expired one
  * is taken over. On PostgreSQL a concurrent claim waits for the first transaction to finish.
  */
-export async function claimIdempotencyKey(db: Db, r: { userId: string; key: string; eventId: string; response: string; createdAt: string; expiredBefore: string }) {
-  const row = await db
+function claimIdempotencyKeyQuery(db: Db, r: IdempotencyClaim) {
+  return db
     .insertInto("idempotency_record")
     .values({ user_id: r.userId, key: r.key, event_id: r.eventId, response: r.response, created_at: r.createdAt })
     .onConflict((oc) =>
@@ -48,9 +46,63 @@ export async function claimIdempotencyKey(db: Db, r: { userId: string; key: stri
         .doUpdateSet((eb) => ({ event_id: eb.ref("excluded.event_id"), response: eb.ref("excluded.response"), created_at: eb.ref("excluded.created_at") }))
         .where("idempotency_record.created_at", "<", r.expiredBefore),
     )
-    .returning("event_id")
-    .executeTakeFirst();
-  return row !== undefined;
+    .returning("event_id");
+}
+
+export type IdempotencyClaim = { userId: string; key: string; eventId: string; response: string; createdAt: string; expiredBefore: string };
+export type StoreEventResult = { kind: "stored"; quotaUsed: number } | { kind: "replay" } | { kind: "quota-exceeded" } | { kind: "no-category" };
+
+class QuotaExhausted extends Error {}
+
+/**
+ * One transaction: find the user's category by name, claim the Idempotency-Key (if any),
+ * count the event against the month's quota (no row = used up), insert the event. Quota
+ * exhaustion rolls the claim back. SQLite runs it synchronously under Kysely's connection
+ * (the ingest hot path, measured by bench/ingest.ts); PostgreSQL runs the same queries in a
+ * Kysely transaction.
+ */
+export async function storeEvent(
+  db: Db,
+  categoryName: string,
+  event: Omit<NewEvent, "categoryId">,
+  quota: { period: string; limit: number },
+  claim?: IdempotencyClaim,
+): Promise<StoreEventResult> {
+  const category = (q: Db) => q.selectFrom("category").select("id").where("user_id", "=", event.userId).where("name", "=", categoryName);
+  const writes = (q: Db, categoryId: string) => ({
+    claim: claim && claimIdempotencyKeyQuery(q, claim),
+    quota: incrementQuotaUsageQuery(q, event.userId, quota.period, quota.limit),
+    insert: insertEventQuery(q, { ...event, categoryId }),
+  });
+  try {
+    const sync = syncSqliteTransaction(db);
+    if (sync) {
+      const lookup = category(db);
+      return await sync((run): StoreEventResult => {
+        const categoryId = run(lookup)[0]?.id;
+        if (!categoryId) return { kind: "no-category" };
+        const q = writes(db, categoryId);
+        if (q.claim && run(q.claim).length === 0) return { kind: "replay" };
+        const used = run(q.quota)[0]?.used;
+        if (used === undefined) throw new QuotaExhausted();
+        run(q.insert);
+        return { kind: "stored", quotaUsed: used };
+      });
+    }
+    return await db.transaction().execute(async (trx): Promise<StoreEventResult> => {
+      const categoryId = (await category(trx).executeTakeFirst())?.id;
+      if (!categoryId) return { kind: "no-category" };
+      const q = writes(trx, categoryId);
+      if (q.claim && !(await q.claim.executeTakeFirst())) return { kind: "replay" };
+      const used = (await q.quota.executeTakeFirst())?.used;
+      if (used === undefined) throw new QuotaExhausted();
+      await q.insert.execute();
+      return { kind: "stored", quotaUsed: used };
+    });
+  } catch (error) {
+    if (error instanceof QuotaExhausted) return { kind: "quota-exceeded" };
+    throw error;
+  }
 }
 
 export function findIdempotencyRecord(db: Db, userId: string, key: string) {

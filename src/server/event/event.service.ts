@@ -3,10 +3,9 @@ import { toDate } from "@/server/db/db";
 import { newId } from "@/server/db/id";
 import type { EventFields } from "@/server/db/types";
 import { AppError } from "@/server/errors";
-import { findCategoryByName } from "@/server/category/category.queries";
-import { consumeQuota, type QuotaState } from "@/server/quota/quota.service";
+import { quotaPeriod, type QuotaState } from "@/server/quota/quota.service";
 import { normalizeCategoryName } from "@/shared/category";
-import { claimIdempotencyKey, findIdempotencyRecord, insertEvent, listEventsPage } from "./event.queries";
+import { findIdempotencyRecord, listEventsPage, storeEvent } from "./event.queries";
 
 export type EventInput = {
   category: string;
@@ -34,59 +33,62 @@ type Owner = { userId: string; eventLimit: number };
 export type RecordResult = { event: AcceptedEvent; quota?: QuotaState; replayed: boolean };
 
 /**
- * Accepts one event: category lookup, then one transaction that claims the Idempotency-Key,
+ * Accepts one event in one transaction: finds the category, claims the Idempotency-Key,
  * counts the event against the monthly quota (atomically, no overshoot) and stores it.
  * Everything is committed before the caller answers 202; nothing is sent to a provider here.
  */
 export async function recordEvent(db: Db, owner: Owner, input: EventInput, now: Date, idempotencyKey?: string): Promise<RecordResult> {
   const name = normalizeCategoryName(input.category);
-  const category = await findCategoryByName(db, owner.userId, name);
-  if (!category) {
-    throw new AppError(
-      "NOT_FOUND",
-      `No category named "${name}". Create it first: in the dashboard (Add category) or with POST /api/v1/categories {"name":"${name}"}.`,
-      { field: "category" },
-    );
-  }
   const id = newId();
   const createdAt = now.toISOString();
   const notify = input.notify ?? true;
-  const event: AcceptedEvent = { id, category: category.name, createdAt, deliveries: [], ...(notify ? { warning: NO_CHANNEL_WARNING } : {}) };
+  const event: AcceptedEvent = { id, category: name, createdAt, deliveries: [], ...(notify ? { warning: NO_CHANNEL_WARNING } : {}) };
 
-  const outcome = await db.transaction().execute(async (trx) => {
-    if (idempotencyKey) {
-      const claimed = await claimIdempotencyKey(trx, {
+  const { period, resetsAt } = quotaPeriod(now);
+  const claim = idempotencyKey
+    ? {
         userId: owner.userId,
         key: idempotencyKey,
         eventId: id,
         response: JSON.stringify(event),
         createdAt,
         expiredBefore: new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS).toISOString(),
-      });
-      if (!claimed) return { replay: true as const };
-    }
-    const quota = await consumeQuota(trx, owner.userId, owner.eventLimit, now);
-    if (!quota) throw new AppError("QUOTA_EXCEEDED", `Monthly event quota of ${owner.eventLimit} reached. It resets at the start of next month (UTC).`);
-    await insertEvent(trx, {
+      }
+    : undefined;
+  const outcome = await storeEvent(
+    db,
+    name,
+    {
       id,
       userId: owner.userId,
-      categoryId: category.id,
-      description: input.description ?? `A new ${category.name} event has occurred!`,
+      description: input.description ?? `A new ${name} event has occurred!`,
       fields: input.fields ?? {},
       tags: input.tags ?? [],
       notify,
       status: "STORED",
       occurredAt: (input.occurredAt ?? now).toISOString(),
       createdAt,
-    });
-    return { replay: false as const, quota };
-  });
+    },
+    { period, limit: owner.eventLimit },
+    claim,
+  );
 
-  if (outcome.replay) {
+  if (outcome.kind === "no-category") {
+    throw new AppError(
+      "NOT_FOUND",
+      `No category named "${name}". Create it first: in the dashboard (Add category) or with POST /api/v1/categories {"name":"${name}"}.`,
+      { field: "category" },
+    );
+  }
+  if (outcome.kind === "quota-exceeded") {
+    throw new AppError("QUOTA_EXCEEDED", `Monthly event quota of ${owner.eventLimit} reached. It resets at the start of next month (UTC).`);
+  }
+  if (outcome.kind === "replay") {
     const record = await findIdempotencyRecord(db, owner.userId, idempotencyKey!);
     return { event: JSON.parse(record!.response) as AcceptedEvent, replayed: true };
   }
-  return { event, quota: outcome.quota, replayed: false };
+  const used = outcome.quotaUsed;
+  return { event, quota: { limit: owner.eventLimit, used, remaining: Math.max(0, owner.eventLimit - used), period, resetsAt }, replayed: false };
 }
 
 const parseJson = <T>(v: T | string): T => (typeof v === "string" ? (JSON.parse(v) as T) : v);

@@ -6,8 +6,8 @@ import type { Db } from "@/server/db/db";
  * (3.35+ upsert … returning) and PostgreSQL, where the conflicting row's lock serializes
  * concurrent increments, so there is no overshoot.
  */
-export async function incrementQuotaUsage(db: Db, userId: string, period: string, limit: number) {
-  const row = await db
+export function incrementQuotaUsageQuery(db: Db, userId: string, period: string, limit: number) {
+  return db
     .insertInto("quota_usage")
     .values({ user_id: userId, period, used: 1 })
     .onConflict((oc) =>
@@ -16,9 +16,11 @@ export async function incrementQuotaUsage(db: Db, userId: string, period: string
         .doUpdateSet((eb) => ({ used: eb("quota_usage.used", "+", 1) }))
         .where("quota_usage.used", "<", limit),
     )
-    .returning("used")
-    .executeTakeFirst();
-  return row?.used;
+    .returning("used");
+}
+
+export async function incrementQuotaUsage(db: Db, userId: string, period: string, limit: number) {
+  return (await incrementQuotaUsageQuery(db, userId, period, limit).executeTakeFirst())?.used;
 }
 
 export async function findQuotaUsage(db: Db, userId: string, period: string) {

@@ -5,18 +5,31 @@ import type { ApiKeyVars } from "./api-key-auth";
 
 export type QuotaVars = ApiKeyVars & { Variables: { quota?: QuotaState } };
 
-export function setQuotaHeaders(headers: Headers, q: QuotaState) {
-  headers.set("X-Quota-Limit", String(q.limit));
-  headers.set("X-Quota-Remaining", String(q.remaining));
-  headers.set("X-Quota-Reset", q.resetsAt.toISOString());
+export function quotaHeaderValues(q: QuotaState): [string, string][] {
+  return [
+    ["X-Quota-Limit", String(q.limit)],
+    ["X-Quota-Remaining", String(q.remaining)],
+    ["X-Quota-Reset", q.resetsAt.toISOString()],
+  ];
 }
 
-/** Every authenticated answer carries the monthly quota; the ingest route hands over the state it just counted. */
+/**
+ * Every authenticated answer carries the monthly quota. A handler that knows it (ingest just
+ * counted the event) sets `quota` and the headers itself before answering; for every other
+ * answer they are read and added here.
+ */
 export function quotaHeaders(s: Services): MiddlewareHandler<QuotaVars> {
   return async (c, next) => {
     await next();
+    if (c.get("quota")) return;
     const owner = c.get("apiKey");
-    const quota = c.get("quota") ?? (await readQuota(s.db, owner.userId, limitsFor(owner.plan, s.env).eventsPerMonth, s.clock()));
-    setQuotaHeaders(c.res.headers, quota);
+    const quota = await readQuota(s.db, owner.userId, limitsFor(owner.plan, s.env).eventsPerMonth, s.clock());
+    for (const [name, value] of quotaHeaderValues(quota)) c.res.headers.set(name, value);
   };
+}
+
+/** Records the quota on the context and sets its headers on the coming response. */
+export function useQuota(c: { set: (k: "quota", v: QuotaState) => void; header: (k: string, v: string) => void }, quota: QuotaState) {
+  c.set("quota", quota);
+  for (const [name, value] of quotaHeaderValues(quota)) c.header(name, value);
 }

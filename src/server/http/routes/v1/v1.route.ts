@@ -1,6 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { z } from "zod";
 import { countCategories } from "@/server/category/category.queries";
 import { createCategory, getCategoryByNameOrThrow, listCategories } from "@/server/category/category.service";
@@ -10,8 +9,9 @@ import { limitsFor, quotaPeriod, readQuota } from "@/server/quota/quota.service"
 import type { Services } from "@/server/services";
 import { PRESET_COLORS } from "@/shared/category";
 import { handleError, sendError } from "../../error-envelope";
+import { readBodyText } from "../../read-body";
 import { apiKeyAuth } from "../../middleware/api-key-auth";
-import { quotaHeaders, type QuotaVars } from "../../middleware/quota-headers";
+import { quotaHeaders, useQuota, type QuotaVars } from "../../middleware/quota-headers";
 import { rateLimit } from "../../middleware/rate-limit";
 import { registerV1Docs } from "./v1.docs";
 import { CreateCategoryBody, CreateEventBody, ListEventsQuery, MAX_BODY_BYTES } from "./schemas";
@@ -35,7 +35,7 @@ async function readJsonBody(c: Context) {
   if (!/^application\/json\b/i.test(type)) {
     throw new AppError("BAD_REQUEST", `Send the body as JSON with Content-Type: application/json (got ${type ? `"${type.slice(0, 60)}"` : "none"}).`);
   }
-  const text = await c.req.text();
+  const text = await readBodyText(c, MAX_BODY_BYTES);
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -50,10 +50,6 @@ export function v1Routes(s: Services) {
   registerV1Docs(app);
 
   app.use("*", apiKeyAuth(s), quotaHeaders(s), rateLimit(s));
-  const limitBody = bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: (c) => sendError(c, 413, "PAYLOAD_TOO_LARGE", `The body is larger than ${MAX_BODY_BYTES / 1024} KB.`),
-  });
 
   const ingest = async (c: Context<QuotaVars>) => {
     const owner = c.get("apiKey");
@@ -73,12 +69,12 @@ export function v1Routes(s: Services) {
       if (err instanceof AppError && err.code === "QUOTA_EXCEEDED") c.header("Retry-After", String(Math.ceil((quotaPeriod(now).resetsAt.getTime() - now.getTime()) / 1000)));
       throw err;
     });
-    if (quota) c.set("quota", quota);
+    if (quota) useQuota(c, quota);
     if (replayed) c.header("Idempotent-Replayed", "true");
     return c.json(event, 202);
   };
-  app.post("/events", limitBody, ingest);
-  app.post("/event", limitBody, ingest);
+  app.post("/events", ingest);
+  app.post("/event", ingest);
 
   app.get("/events", async (c) => {
     const owner = c.get("apiKey");
@@ -100,7 +96,7 @@ export function v1Routes(s: Services) {
     return c.json({ data: rows.map(({ id, name, color, emoji, createdAt }) => ({ id, name, color, emoji, createdAt })) });
   });
 
-  app.post("/categories", limitBody, async (c) => {
+  app.post("/categories", async (c) => {
     const owner = c.get("apiKey");
     const body = parse(CreateCategoryBody, await readJsonBody(c));
     const color = body.color ?? PRESET_COLORS[Math.floor(Math.random() * PRESET_COLORS.length)]!;
@@ -112,7 +108,7 @@ export function v1Routes(s: Services) {
     const owner = c.get("apiKey");
     const limits = limitsFor(owner.plan, s.env);
     const quota = await readQuota(s.db, owner.userId, limits.eventsPerMonth, s.clock());
-    c.set("quota", quota);
+    useQuota(c, quota);
     return c.json({
       plan: owner.plan,
       period: quota.period,
