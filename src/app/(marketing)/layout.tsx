@@ -11,6 +11,10 @@ export default async function MarketingLayout({ children }: { children: React.Re
         <div className="mx-auto flex h-14 max-w-6xl items-center justify-between gap-3 px-4 sm:px-6">
           <Logo />
           <nav aria-label="Account" className="flex items-center gap-1 sm:gap-2">
+            {/* On the narrowest phones the footer carries this link, so the header never scrolls sideways. */}
+            <Button asChild variant="ghost" size="sm" className={user ? "hidden min-[400px]:inline-flex" : undefined}>
+              <Link href="/docs/api">API docs</Link>
+            </Button>
             {user ? (
               <Button asChild size="sm">
                 <Link href="/dashboard">Open dashboard</Link>
@@ -27,7 +31,12 @@ export default async function MarketingLayout({ children }: { children: React.Re
       <footer className="border-t">
         <div className="mx-auto flex max-w-6xl flex-col gap-2 px-4 py-8 text-sm text-muted-foreground sm:flex-row sm:items-center sm:justify-between sm:px-6">
           <span>PingPilot — self-hosted event monitoring.</span>
-          <span>Runs on your own server. Your events never leave it.</span>
+          <span className="flex flex-wrap items-center gap-x-4 gap-y-1">
+            <span>Runs on your own server. Your events never leave it.</span>
+            <Link href="/docs/api" className="font-medium text-foreground underline-offset-4 hover:underline">
+              API docs
+            </Link>
+          </span>
         </div>
       </footer>
     </div>

@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { LogoMark } from "@/components/brand/logo";
 import { ApiKeyReveal } from "@/components/onboarding/api-key-reveal";
+import { QuickStartSection } from "@/components/onboarding/quick-start-section";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { firstNameOf } from "@/lib/utils";
@@ -28,6 +29,19 @@ export default async function WelcomePage() {
         </CardHeader>
         <CardContent>
           <ApiKeyReveal appUrl={APP_URL} />
+        </CardContent>
+      </Card>
+
+      <Card className="mt-6">
+        <CardHeader>
+          <CardTitle>Quick start</CardTitle>
+          <CardDescription>
+            Events belong to categories. Create three ready-made ones — the snippet above sends to <code className="font-mono text-foreground">sale</code>, so it works right
+            away.
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <QuickStartSection />
         </CardContent>
       </Card>
 

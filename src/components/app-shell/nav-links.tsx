@@ -1,12 +1,14 @@
 "use client";
-import { LayoutDashboard, Settings } from "lucide-react";
+import { Gauge, KeyRound, LayoutDashboard, Settings } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/lib/utils";
 
-/** The app's sections. Only pages that exist are listed; Usage and API keys join when they ship. */
+/** The app's sections (SPEC §7). */
 const NAV = [
-  { href: "/dashboard", label: "Dashboard", icon: LayoutDashboard, match: (p: string) => p === "/dashboard" },
+  { href: "/dashboard", label: "Dashboard", icon: LayoutDashboard, match: (p: string) => p === "/dashboard" || p.startsWith("/dashboard/category") },
+  { href: "/dashboard/usage", label: "Usage", icon: Gauge, match: (p: string) => p.startsWith("/dashboard/usage") },
+  { href: "/dashboard/api-keys", label: "API keys", icon: KeyRound, match: (p: string) => p.startsWith("/dashboard/api-keys") },
   { href: "/dashboard/settings/profile", label: "Settings", icon: Settings, match: (p: string) => p.startsWith("/dashboard/settings") },
 ];
 

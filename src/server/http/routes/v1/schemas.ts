@@ -37,8 +37,8 @@ const timestamp = z
 export const CreateEventBody = z
   .strictObject(
     {
-      category: z.string({ error: "category is required: the name of one of your categories." }).min(1).max(64).openapi({ example: "sale" }),
-      description: z.string().max(2000, "description may be at most 2,000 characters.").optional().openapi({ example: "Someone bought the PRO plan" }),
+      category: z.string({ error: "category is required: the name of one of your categories." }).min(1).max(64).openapi({ example: "sale", description: "Name of one of your categories, matched case-insensitively." }),
+      description: z.string().max(2000, "description may be at most 2,000 characters.").optional().openapi({ example: "Someone bought the PRO plan", description: "Up to 2,000 characters. Default: \"A new <category> event has occurred!\"" }),
       fields: z
         .record(z.string(), fieldValue)
         .refine((o) => Object.keys(o).length <= 25, "fields may have at most 25 keys.")
@@ -48,8 +48,8 @@ export const CreateEventBody = z
           }
         })
         .optional()
-        .openapi({ example: { plan: "PRO", amount: 49, email: "ada@example.com" } }),
-      tags: z.array(z.string().max(32, "A tag may be at most 32 characters.")).max(10, "At most 10 tags.").optional(),
+        .openapi({ example: { plan: "PRO", amount: 49, email: "ada@example.com" }, description: "Flat object, at most 25 keys of 1–64 characters; values are strings (≤ 1,024 characters), finite numbers or booleans." }),
+      tags: z.array(z.string().max(32, "A tag may be at most 32 characters.")).max(10, "At most 10 tags.").optional().openapi({ example: ["web"], description: "Up to 10 tags of at most 32 characters." }),
       timestamp: timestamp.optional(),
       notify: z.boolean().optional().openapi({ description: "false stores the event without notifying. Default true." }),
     },
@@ -91,9 +91,9 @@ export const ListEventsQuery = z.object({
 
 export const CreateCategoryBody = z
   .strictObject({
-    name: z.string().transform((v) => v.trim().toLowerCase()).pipe(z.string().regex(CATEGORY_NAME_PATTERN, `name must be ${CATEGORY_NAME_RULE}.`)).openapi({ example: "signup" }),
-    color: z.string().regex(COLOR_PATTERN, "color must look like #FF6B6B.").optional().openapi({ example: "#54A0FF" }),
-    emoji: z.string().refine(isSingleEmoji, "emoji must be a single emoji.").optional().openapi({ example: "👤" }),
+    name: z.string().transform((v) => v.trim().toLowerCase()).pipe(z.string().regex(CATEGORY_NAME_PATTERN, `name must be ${CATEGORY_NAME_RULE}.`)).openapi({ example: "signup", description: "a-z, 0-9 and hyphens, 1–32 characters; stored lowercase." }),
+    color: z.string().regex(COLOR_PATTERN, "color must look like #FF6B6B.").optional().openapi({ example: "#54A0FF", description: "#RRGGBB. Default: one of the presets." }),
+    emoji: z.string().refine(isSingleEmoji, "emoji must be a single emoji.").optional().openapi({ example: "👤", description: "A single emoji." }),
   })
   .openapi("CreateCategory");
 

@@ -1,0 +1,91 @@
+"use client";
+import { Clock, Pencil, Trash2 } from "lucide-react";
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { formatDate, formatDateTime, formatTimeAgo } from "@/lib/format-time";
+import { CategoryDeleteDialog } from "./category-delete-dialog";
+import { CategoryEditDialog } from "./category-edit-dialog";
+
+export type CategoryItem = {
+  id: string;
+  name: string;
+  color: string;
+  emoji: string | null;
+  createdAt: string;
+  eventsThisMonth: number;
+  lastEventAt: string | null;
+};
+
+/** One category on the dashboard: its colour, emoji, name, this month's count and last ping. */
+export function CategoryCard({ category }: { category: CategoryItem }) {
+  const [editing, setEditing] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const headingId = `category-${category.id}`;
+
+  return (
+    <article
+      data-testid="category-card"
+      aria-labelledby={headingId}
+      className="relative flex min-w-0 flex-col overflow-hidden rounded-xl border bg-card text-card-foreground shadow-xs"
+    >
+      <span aria-hidden className="h-1 w-full" style={{ backgroundColor: category.color }} />
+      <div className="flex flex-1 flex-col p-5">
+        <div className="flex items-start gap-3">
+          <span
+            aria-hidden
+            className="grid size-10 shrink-0 place-items-center rounded-lg text-xl"
+            style={{ backgroundColor: `${category.color}2e`, boxShadow: `inset 0 0 0 1px ${category.color}55` }}
+          >
+            {category.emoji ?? <span className="size-3 rounded-full" style={{ backgroundColor: category.color }} />}
+          </span>
+          <div className="min-w-0 flex-1">
+            <h2 id={headingId} className="truncate font-mono text-base font-semibold tracking-tight" title={category.name}>
+              {category.name}
+            </h2>
+            <p className="text-xs text-muted-foreground">Created {formatDate(category.createdAt)}</p>
+          </div>
+        </div>
+
+        <div className="mt-5">
+          <p className="flex items-baseline gap-2">
+            <span data-testid="events-this-month" className="text-3xl font-semibold tracking-tight tabular-nums">
+              {category.eventsThisMonth}
+            </span>
+            <span className="text-sm text-muted-foreground">
+              {category.eventsThisMonth === 1 ? "event" : "events"} this month
+            </span>
+          </p>
+          <p className="mt-2 flex items-center gap-1.5 text-xs text-muted-foreground">
+            <Clock className="size-3.5 shrink-0" aria-hidden />
+            {category.lastEventAt ? (
+              <span>
+                Last ping{" "}
+                <time dateTime={category.lastEventAt} title={formatDateTime(category.lastEventAt)}>
+                  {formatTimeAgo(category.lastEventAt)}
+                </time>
+              </span>
+            ) : (
+              <span>No events yet</span>
+            )}
+          </p>
+        </div>
+      </div>
+      <div className="flex items-center justify-end gap-1 border-t px-3 py-2">
+        <Button variant="ghost" size="sm" onClick={() => setEditing(true)} aria-label={`Edit ${category.name}`}>
+          <Pencil aria-hidden /> Edit
+        </Button>
+        <Button
+          variant="ghost"
+          size="sm"
+          className="text-destructive-soft-foreground hover:bg-destructive-soft"
+          onClick={() => setDeleting(true)}
+          aria-label={`Delete ${category.name}`}
+        >
+          <Trash2 aria-hidden /> Delete
+        </Button>
+      </div>
+      <CategoryEditDialog category={category} open={editing} onOpenChange={setEditing} />
+      <CategoryDeleteDialog category={category} open={deleting} onOpenChange={setDeleting} />
+    </article>
+  );
+}
