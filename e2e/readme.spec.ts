@@ -29,3 +29,21 @@ test("the README's curl example works on a fresh account and the event shows on 
   const card = page.getByTestId("category-card").filter({ hasText: "sale" });
   await expect(card.getByTestId("events-this-month")).toHaveText("1");
 });
+
+test("the real server reads bodies from the socket with the 64 KB limit", async ({ page }) => {
+  await signUp(page, uniqueEmail("socket"));
+  const key = (await page.getByTestId("api-key").textContent())!;
+  const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
+  await page.request.post("/api/v1/categories", { headers, data: { name: "sale" } });
+
+  const big = await page.request.post("/api/v1/events", { headers, data: JSON.stringify({ category: "sale", description: "x".repeat(70_000) }) });
+  expect(big.status()).toBe(413);
+  expect((await big.json()).error.code).toBe("PAYLOAD_TOO_LARGE");
+  const broken = await page.request.post("/api/v1/events", { headers, data: '{"category":' });
+  expect(broken.status()).toBe(400);
+  // The connection is still usable and nothing was stored.
+  const ok = await page.request.post("/api/v1/events", { headers, data: { category: "sale" } });
+  expect(ok.status()).toBe(202);
+  const listed = await (await page.request.get("/api/v1/events", { headers })).json();
+  expect(listed.data).toHaveLength(1);
+});

@@ -21,13 +21,18 @@ export const handledByHono = (path: string) => HONO_PREFIXES.some((p) => path.st
 export function createApp(s: Services) {
   const app = new Hono<{ Variables: AppVariables }>();
   app.onError(handleError(s.logger));
-  app.use("*", clientIp(s.env.TRUST_PROXY));
+  const securityHeaders = apiSecurityHeaders(s.env.APP_URL.startsWith("https://"));
 
-  // Public: health, Better Auth (throttled), the API-key API, the local dev mailbox.
-  app.use("/api/*", apiSecurityHeaders(s.env.APP_URL.startsWith("https://")));
+  // The public API first: API key only, and the hot path, so it skips what only the
+  // session routes need (client address for Better Auth, sessions, CSRF).
+  app.use("/api/v1/*", securityHeaders);
+  app.route("/api/v1", v1Routes(s));
+
+  app.use("*", clientIp(s.env.TRUST_PROXY));
+  // Public: health, Better Auth (throttled), the local dev mailbox.
+  app.use("/api/*", securityHeaders);
   app.route("/api/health", healthRoutes(s));
   app.route("/api/auth", authRoutes(s));
-  app.route("/api/v1", v1Routes(s));
   app.route("/dev/mailbox", devMailboxRoutes(s));
 
   // Session-protected: tRPC and every other /api route. 401 JSON, never a redirect (SPEC A2).

@@ -23,7 +23,23 @@ export async function readBodyText(c: Context, maxBytes: number): Promise<string
 
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   if (incoming) {
-    for await (const chunk of incoming) take(chunk as Buffer);
+    await new Promise<void>((resolve, reject) => {
+      const fail = (error: unknown) => {
+        incoming.off("data", onData);
+        incoming.resume(); // discard the rest without buffering it
+        reject(error);
+      };
+      const onData = (chunk: Buffer) => {
+        try {
+          take(chunk);
+        } catch (error) {
+          fail(error);
+        }
+      };
+      incoming.on("data", onData);
+      incoming.once("end", resolve);
+      incoming.once("error", fail);
+    });
   } else if (c.req.raw.body) {
     const reader = c.req.raw.body.getReader();
     try {
