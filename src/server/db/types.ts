@@ -119,6 +119,53 @@ export interface IdempotencyRecordTable {
   created_at: Timestamp;
 }
 
+export type DeliveryStatus = "PENDING" | "SENDING" | "DELIVERED" | "FAILED";
+export interface NotificationChannelTable {
+  user_id: string;
+  channel: string;
+  enabled: Bool;
+  /** JSON object, per channel (shared/notification.ts). */
+  config: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+export interface ChannelOptOutTable {
+  user_id: string;
+  channel: string;
+  category_id: string;
+}
+export interface DeliveryTable {
+  id: string;
+  event_id: string;
+  user_id: string;
+  channel: string;
+  status: DeliveryStatus;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: Timestamp;
+  lease_until: Timestamp | null;
+  last_error: string | null;
+  last_status_code: number | null;
+  delivered_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+export interface DeliveryAttemptTable {
+  id: string;
+  delivery_id: string;
+  attempt: number;
+  outcome: string;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+  started_at: Timestamp;
+}
+export interface TelegramLinkTable {
+  code_hash: string;
+  user_id: string;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
 export interface Database {
   auth_user: AuthUserTable;
   auth_session: AuthSessionTable;
@@ -131,6 +178,11 @@ export interface Database {
   event: EventTable;
   quota_usage: QuotaUsageTable;
   idempotency_record: IdempotencyRecordTable;
+  notification_channel: NotificationChannelTable;
+  channel_opt_out: ChannelOptOutTable;
+  delivery: DeliveryTable;
+  delivery_attempt: DeliveryAttemptTable;
+  telegram_link: TelegramLinkTable;
 }
 
 export type User = Selectable<UserTable>;

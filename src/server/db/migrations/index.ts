@@ -2,10 +2,12 @@ import type { Migration } from "kysely";
 import * as createAuthTables from "./20261128_create_auth_tables";
 import * as createUserAndApiKey from "./20261128_create_user_and_api_key";
 import * as createCategoryEventQuota from "./20261128_create_category_event_quota";
+import * as createDeliveryTables from "./20261128_create_delivery_tables";
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
   "20261128_01_create_auth_tables": createAuthTables,
   "20261128_02_create_user_and_api_key": createUserAndApiKey,
   "20261128_03_create_category_event_quota": createCategoryEventQuota,
+  "20261128_04_create_delivery_tables": createDeliveryTables,
 };
