@@ -1,6 +1,7 @@
 /**
- * PingPilot's process: validated env → database → migrations → one HTTP server where the
- * Hono app answers /api/*, /trpc/* (and the dev mailbox) and Next.js renders the pages.
+ * PingPilot's process: validated env → database → migrations → delivery worker (WORKER=true)
+ * → one HTTP server where the Hono app answers /api/*, /trpc/* (and the dev mailbox) and
+ * Next.js renders the pages.
  */
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
@@ -8,6 +9,7 @@ import { getRequestListener } from "@hono/node-server";
 import next from "next";
 import { env as loadEnv, EnvError } from "@/env";
 import { migrateToLatest } from "@/server/db/migrate";
+import { createDeliveryWorker } from "@/server/delivery/delivery.worker";
 import { createApp, handledByHono } from "@/server/http/app";
 import { applyHeaders, pageSecurityHeaders } from "@/server/http/page-headers";
 import { closeServices, createServices, registerServices } from "@/server/services";
@@ -33,6 +35,9 @@ async function main() {
 
   const applied = await migrateToLatest(s.db);
   logger.info({ dialect: env.database.dialect, applied }, "database ready");
+
+  const worker = env.WORKER ? createDeliveryWorker(s) : undefined;
+  worker?.start();
 
   const dev = env.NODE_ENV !== "production";
   const nextApp = next({ dev, dir: fileURLToPath(new URL("..", import.meta.url)), hostname: "0.0.0.0", port: env.PORT });
@@ -62,6 +67,8 @@ async function main() {
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     clearTimeout(timer);
+    // In-flight deliveries finish their attempt; anything left is picked up after a restart.
+    await worker?.stop();
     await nextApp.close?.();
     await closeServices(s);
     logger.info("stopped");

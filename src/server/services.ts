@@ -19,7 +19,16 @@ export type Services = {
   apiKeyCache: ApiKeyCache;
   /** The current time; tests inject their own (month rollover, expiries). */
   clock: () => Date;
+  /** Rung after an event with deliveries commits; the in-process worker listens. */
+  deliveryBell: Bell;
 };
+
+export type Bell = { ring(): void; listen(fn: () => void): void };
+
+function createBell(): Bell {
+  const listeners: (() => void)[] = [];
+  return { ring: () => listeners.forEach((fn) => fn()), listen: (fn) => void listeners.push(fn) };
+}
 
 /** A revoked key keeps working on other instances for at most this long. */
 const API_KEY_CACHE_TTL_MS = 30_000;
@@ -37,7 +46,7 @@ export function createServices(env: Env, overrides: Partial<Pick<Services, "logg
   const rateLimiter = createRateLimiter({ perSecond: env.API_RATE_LIMIT_PER_SECOND, burst: env.API_RATE_LIMIT_BURST });
   const apiKeyCache = createApiKeyCache(API_KEY_CACHE_TTL_MS);
   const clock = overrides.clock ?? (() => new Date());
-  return { env, db, logger, mailer, auth, throttle, rateLimiter, apiKeyCache, clock };
+  return { env, db, logger, mailer, auth, throttle, rateLimiter, apiKeyCache, clock, deliveryBell: createBell() };
 }
 
 const KEY = Symbol.for("pingpilot.services");

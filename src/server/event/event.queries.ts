@@ -1,5 +1,7 @@
 import { syncSqliteTransaction, type Db } from "@/server/db/db";
 import type { EventFields, EventStatus } from "@/server/db/types";
+import { insertDeliveriesQuery } from "@/server/delivery/delivery.queries";
+import { enabledChannelsQuery } from "@/server/notification/notification.queries";
 import { incrementQuotaUsageQuery } from "@/server/quota/quota.queries";
 
 export type NewEvent = {
@@ -50,29 +52,33 @@ function claimIdempotencyKeyQuery(db: Db, r: IdempotencyClaim) {
 }
 
 export type IdempotencyClaim = { userId: string; key: string; eventId: string; response: string; createdAt: string; expiredBefore: string };
-export type StoreEventResult = { kind: "stored"; quotaUsed: number } | { kind: "replay" } | { kind: "quota-exceeded" } | { kind: "no-category" };
+export type StoreEventResult = { kind: "stored"; quotaUsed: number; channels: string[] } | { kind: "replay" } | { kind: "quota-exceeded" } | { kind: "no-category" };
+/** The Idempotency-Key to claim, with the response it replays (which names the channels notified). */
+export type ClaimRequest = Omit<IdempotencyClaim, "response"> & { response: (channels: string[]) => string };
 
 class QuotaExhausted extends Error {}
 
 /**
- * One transaction: find the user's category by name, claim the Idempotency-Key (if any),
- * count the event against the month's quota (no row = used up), insert the event. Quota
- * exhaustion rolls the claim back. SQLite runs it synchronously under Kysely's connection
- * (the ingest hot path, measured by bench/ingest.ts); PostgreSQL runs the same queries in a
- * Kysely transaction.
+ * One transaction: find the user's category by name, pick the enabled channels (minus
+ * opt-outs), claim the Idempotency-Key (if any), count the event against the month's quota
+ * (no row = used up), insert the event and one delivery row per channel (the outbox). Quota
+ * exhaustion rolls everything back. SQLite runs it synchronously under Kysely's connection
+ * (the ingest hot path, ADR 0001); PostgreSQL runs the same queries in a Kysely transaction.
  */
 export async function storeEvent(
   db: Db,
   categoryName: string,
-  event: Omit<NewEvent, "categoryId">,
+  event: Omit<NewEvent, "categoryId" | "status">,
   quota: { period: string; limit: number },
-  claim?: IdempotencyClaim,
+  claim?: ClaimRequest,
 ): Promise<StoreEventResult> {
   const category = (q: Db) => q.selectFrom("category").select("id").where("user_id", "=", event.userId).where("name", "=", categoryName);
-  const writes = (q: Db, categoryId: string) => ({
-    claim: claim && claimIdempotencyKeyQuery(q, claim),
+  const channelsOf = (q: Db, categoryId: string) => enabledChannelsQuery(q, event.userId, categoryId);
+  const writes = (q: Db, categoryId: string, channels: string[]) => ({
+    claim: claim && claimIdempotencyKeyQuery(q, { ...claim, response: claim.response(channels) }),
     quota: incrementQuotaUsageQuery(q, event.userId, quota.period, quota.limit),
-    insert: insertEventQuery(q, { ...event, categoryId }),
+    insert: insertEventQuery(q, { ...event, categoryId, status: channels.length ? "PENDING" : "STORED" }),
+    deliveries: channels.length ? insertDeliveriesQuery(q, event.id, event.userId, channels, event.createdAt) : undefined,
   });
   try {
     const sync = syncSqliteTransaction(db);
@@ -81,23 +87,27 @@ export async function storeEvent(
       return await sync((run): StoreEventResult => {
         const categoryId = run(lookup)[0]?.id;
         if (!categoryId) return { kind: "no-category" };
-        const q = writes(db, categoryId);
+        const channels = event.notify ? run(channelsOf(db, categoryId)).map((r) => r.channel) : [];
+        const q = writes(db, categoryId, channels);
         if (q.claim && run(q.claim).length === 0) return { kind: "replay" };
         const used = run(q.quota)[0]?.used;
         if (used === undefined) throw new QuotaExhausted();
         run(q.insert);
-        return { kind: "stored", quotaUsed: used };
+        if (q.deliveries) run(q.deliveries);
+        return { kind: "stored", quotaUsed: used, channels };
       });
     }
     return await db.transaction().execute(async (trx): Promise<StoreEventResult> => {
       const categoryId = (await category(trx).executeTakeFirst())?.id;
       if (!categoryId) return { kind: "no-category" };
-      const q = writes(trx, categoryId);
+      const channels = event.notify ? (await channelsOf(trx, categoryId).execute()).map((r) => r.channel) : [];
+      const q = writes(trx, categoryId, channels);
       if (q.claim && !(await q.claim.executeTakeFirst())) return { kind: "replay" };
       const used = (await q.quota.executeTakeFirst())?.used;
       if (used === undefined) throw new QuotaExhausted();
       await q.insert.execute();
-      return { kind: "stored", quotaUsed: used };
+      if (q.deliveries) await q.deliveries.execute();
+      return { kind: "stored", quotaUsed: used, channels };
     });
   } catch (error) {
     if (error instanceof QuotaExhausted) return { kind: "quota-exceeded" };

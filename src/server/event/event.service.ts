@@ -42,7 +42,13 @@ export async function recordEvent(db: Db, owner: Owner, input: EventInput, now: 
   const id = newId();
   const createdAt = now.toISOString();
   const notify = input.notify ?? true;
-  const event: AcceptedEvent = { id, category: name, createdAt, deliveries: [], ...(notify ? { warning: NO_CHANNEL_WARNING } : {}) };
+  const accepted = (channels: string[]): AcceptedEvent => ({
+    id,
+    category: name,
+    createdAt,
+    deliveries: channels.map((channel) => ({ channel, status: "PENDING" })),
+    ...(notify && !channels.length ? { warning: NO_CHANNEL_WARNING } : {}),
+  });
 
   const { period, resetsAt } = quotaPeriod(now);
   const claim = idempotencyKey
@@ -50,7 +56,7 @@ export async function recordEvent(db: Db, owner: Owner, input: EventInput, now: 
         userId: owner.userId,
         key: idempotencyKey,
         eventId: id,
-        response: JSON.stringify(event),
+        response: (channels: string[]) => JSON.stringify(accepted(channels)),
         createdAt,
         expiredBefore: new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS).toISOString(),
       }
@@ -65,7 +71,6 @@ export async function recordEvent(db: Db, owner: Owner, input: EventInput, now: 
       fields: input.fields ?? {},
       tags: input.tags ?? [],
       notify,
-      status: "STORED",
       occurredAt: (input.occurredAt ?? now).toISOString(),
       createdAt,
     },
@@ -88,7 +93,7 @@ export async function recordEvent(db: Db, owner: Owner, input: EventInput, now: 
     return { event: JSON.parse(record!.response) as AcceptedEvent, replayed: true };
   }
   const used = outcome.quotaUsed;
-  return { event, quota: { limit: owner.eventLimit, used, remaining: Math.max(0, owner.eventLimit - used), period, resetsAt }, replayed: false };
+  return { event: accepted(outcome.channels), quota: { limit: owner.eventLimit, used, remaining: Math.max(0, owner.eventLimit - used), period, resetsAt }, replayed: false };
 }
 
 const parseJson = <T>(v: T | string): T => (typeof v === "string" ? (JSON.parse(v) as T) : v);

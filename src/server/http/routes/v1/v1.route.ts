@@ -70,6 +70,7 @@ export function v1Routes(s: Services) {
       throw err;
     });
     if (quota) useQuota(c, quota);
+    if (!replayed && event.deliveries.length) s.deliveryBell.ring();
     if (replayed) c.header("Idempotent-Replayed", "true");
     return c.json(event, 202);
   };

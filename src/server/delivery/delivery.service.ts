@@ -1,0 +1,143 @@
+import type { Env } from "@/env";
+import { isoNow, toDate, type Db } from "@/server/db/db";
+import { AppError } from "@/server/errors";
+import type { Logger } from "@/server/log/logger";
+import type { Mailer } from "@/server/mail/mailer";
+import { updateChannelConfig } from "@/server/notification/notification.service";
+import type { ChannelContext, ChannelName, Notification, SendOutcome } from "./channels/channel";
+import { channels } from "./channels";
+import {
+  findDeliveryContext,
+  insertAttempt,
+  listDeliveriesOfEvent,
+  updateDeliveryAfterAttempt,
+  updateDeliveryForRetry,
+  updateEventStatusFromDeliveries,
+} from "./delivery.queries";
+
+/** SPEC §6: about 5 s, 30 s, 2 min, 10 min, 30 min, 2 h, 6 h, 12 h; then the delivery fails. */
+export const RETRY_SCHEDULE_MS = [5_000, 30_000, 120_000, 600_000, 1_800_000, 7_200_000, 21_600_000, 43_200_000];
+
+/** The wait before retry number `retry` (1-based), ±20 % jitter; a provider's own Retry-After wins when longer. */
+export function backoffDelayMs(retry: number, schedule: number[], retryAfterMs?: number, random = Math.random) {
+  const base = schedule[Math.min(retry, schedule.length) - 1]!;
+  const jittered = base * (0.8 + 0.4 * random());
+  return Math.max(jittered, retryAfterMs ?? 0);
+}
+
+export type DeliveryDeps = { db: Db; env: Env; mailer: Mailer; logger: Logger; timeoutMs: number; schedule: number[] };
+
+type ContextRow = NonNullable<Awaited<ReturnType<typeof findDeliveryContext>>>;
+const parseJson = <T>(v: T | string): T => (typeof v === "string" ? (JSON.parse(v) as T) : v);
+
+export function notificationFromRow(row: ContextRow, appUrl: string): Notification {
+  return {
+    eventId: row.event_id,
+    category: { name: row.category_name, emoji: row.category_emoji, color: row.category_color },
+    description: row.description,
+    fields: parseJson(row.fields),
+    tags: parseJson(row.tags),
+    occurredAt: toDate(row.occurred_at).toISOString(),
+    createdAt: toDate(row.created_at).toISOString(),
+    eventUrl: `${appUrl}/dashboard/events/${row.event_id}`,
+  };
+}
+
+/** Server configuration and helpers for one send, with the delivery timeout on every request. */
+export function channelContext(deps: Pick<DeliveryDeps, "db" | "env" | "mailer" | "timeoutMs">, userId: string, channel: ChannelName): ChannelContext {
+  const { env } = deps;
+  return {
+    discord: { botToken: env.DISCORD_BOT_TOKEN, apiUrl: env.DISCORD_API_URL },
+    telegram: { botToken: env.TELEGRAM_BOT_TOKEN, apiUrl: env.TELEGRAM_API_URL },
+    whatsapp: { token: env.WHATSAPP_TOKEN, phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID, apiUrl: env.WHATSAPP_API_URL },
+    mailer: deps.mailer,
+    fetch: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(deps.timeoutMs) }),
+    saveConfig: (patch) => updateChannelConfig(deps.db, userId, channel, patch),
+  };
+}
+
+/** The config a channel receives: the user's saved config, plus the account email for the email channel. */
+export function channelConfigFor(channel: string, saved: string | null, email: string, emailVerified: boolean | number) {
+  const config = saved ? (JSON.parse(saved) as Record<string, unknown>) : {};
+  return channel === "email" ? { ...config, address: email, verified: Boolean(emailVerified) } : config;
+}
+
+/** Sends with the channel and turns a thrown error (timeout, network) into a retry. */
+export async function sendVia(channel: ChannelName, notification: Notification, config: Record<string, unknown>, ctx: ChannelContext): Promise<SendOutcome> {
+  const impl = channels[channel];
+  if (!impl) return { kind: "permanent", error: `Unknown channel ${channel}` };
+  try {
+    return await impl.send(notification, config, ctx);
+  } catch (error) {
+    const name = (error as Error)?.name;
+    const message = name === "TimeoutError" || name === "AbortError" ? "Timed out" : ((error as Error)?.message ?? String(error));
+    return { kind: "retry", error: message.slice(0, 500) };
+  }
+}
+
+/**
+ * One attempt of one claimed delivery: render, send, record the attempt, then either mark it
+ * delivered, schedule the retry, or fail it, and roll the event's status up.
+ */
+export async function attemptDelivery(deps: DeliveryDeps, claimed: { id: string; event_id: string; user_id: string; channel: string; attempts: number }) {
+  const startedAt = new Date();
+  const row = await findDeliveryContext(deps.db, claimed.id);
+  const attempt = claimed.attempts + 1;
+  let outcome: SendOutcome;
+  if (!row) {
+    outcome = { kind: "permanent", error: "The event no longer exists." };
+  } else {
+    const channel = row.channel as ChannelName;
+    const config = channelConfigFor(channel, row.channel_config, row.email, row.email_verified);
+    outcome = await sendVia(channel, notificationFromRow(row, deps.env.APP_URL), config, channelContext(deps, row.user_id, channel));
+  }
+  const durationMs = Date.now() - startedAt.getTime();
+  const statusCode = outcome.statusCode;
+  const error = outcome.kind === "delivered" ? undefined : outcome.error;
+  await insertAttempt(deps.db, { deliveryId: claimed.id, attempt, outcome: outcome.kind, statusCode, error, durationMs, startedAt: startedAt.toISOString() });
+
+  if (outcome.kind === "delivered") {
+    await updateDeliveryAfterAttempt(deps.db, claimed.id, { status: "DELIVERED", attempts: attempt, deliveredAt: isoNow(), lastStatusCode: statusCode });
+  } else if (outcome.kind === "retry" && attempt <= deps.schedule.length) {
+    const wait = backoffDelayMs(attempt, deps.schedule, outcome.retryAfterMs);
+    await updateDeliveryAfterAttempt(deps.db, claimed.id, {
+      status: "PENDING",
+      attempts: attempt,
+      nextAttemptAt: new Date(Date.now() + wait).toISOString(),
+      lastError: error,
+      lastStatusCode: statusCode,
+    });
+  } else {
+    await updateDeliveryAfterAttempt(deps.db, claimed.id, { status: "FAILED", attempts: attempt, lastError: error, lastStatusCode: statusCode });
+  }
+  await updateEventStatusFromDeliveries(deps.db, claimed.event_id);
+  return outcome;
+}
+
+export function toDeliveryDto(d: Awaited<ReturnType<typeof listDeliveriesOfEvent>>[number]) {
+  const iso = (v: Date | string | null) => (v ? toDate(v).toISOString() : null);
+  return {
+    id: d.id,
+    channel: d.channel,
+    status: d.status,
+    attempts: d.attempts,
+    lastError: d.last_error,
+    lastStatusCode: d.last_status_code,
+    nextAttemptAt: d.status === "PENDING" ? iso(d.next_attempt_at) : null,
+    deliveredAt: iso(d.delivered_at),
+    createdAt: iso(d.created_at)!,
+    updatedAt: iso(d.updated_at)!,
+  };
+}
+
+export async function listEventDeliveries(db: Db, eventId: string) {
+  return (await listDeliveriesOfEvent(db, eventId)).map(toDeliveryDto);
+}
+
+/** "Retry now" on a failed delivery: due at once, the event back to pending. */
+export async function retryDelivery(db: Db, userId: string, deliveryId: string, wake: () => void) {
+  const eventId = await updateDeliveryForRetry(db, userId, deliveryId, isoNow());
+  if (!eventId) throw new AppError("NOT_FOUND", "No failed delivery with that id.");
+  await updateEventStatusFromDeliveries(db, eventId);
+  wake();
+}

@@ -1,0 +1,73 @@
+import { isoNow, type Db } from "@/server/db/db";
+
+export function listChannelRows(db: Db, userId: string) {
+  return db.selectFrom("notification_channel").selectAll().where("user_id", "=", userId).execute();
+}
+
+export function findChannelRow(db: Db, userId: string, channel: string) {
+  return db.selectFrom("notification_channel").selectAll().where("user_id", "=", userId).where("channel", "=", channel).executeTakeFirst();
+}
+
+export function upsertChannelRow(db: Db, row: { userId: string; channel: string; enabled: boolean; config: Record<string, unknown> }) {
+  const now = isoNow();
+  return db
+    .insertInto("notification_channel")
+    .values({ user_id: row.userId, channel: row.channel, enabled: row.enabled ? 1 : 0, config: JSON.stringify(row.config), created_at: now, updated_at: now })
+    .onConflict((oc) =>
+      oc.columns(["user_id", "channel"]).doUpdateSet((eb) => ({ enabled: eb.ref("excluded.enabled"), config: eb.ref("excluded.config"), updated_at: eb.ref("excluded.updated_at") })),
+    )
+    .execute();
+}
+
+export function listOptOuts(db: Db, userId: string) {
+  return db.selectFrom("channel_opt_out").select(["channel", "category_id"]).where("user_id", "=", userId).execute();
+}
+
+export function insertOptOut(db: Db, userId: string, channel: string, categoryId: string) {
+  return db.insertInto("channel_opt_out").values({ user_id: userId, channel, category_id: categoryId }).onConflict((oc) => oc.doNothing()).execute();
+}
+
+export function deleteOptOut(db: Db, userId: string, channel: string, categoryId: string) {
+  return db.deleteFrom("channel_opt_out").where("user_id", "=", userId).where("channel", "=", channel).where("category_id", "=", categoryId).execute();
+}
+
+/**
+ * The channels an event of this category goes to: enabled, and not opted out for the
+ * category. Part of the ingest transaction (event.queries.ts).
+ */
+export function enabledChannelsQuery(db: Db, userId: string, categoryId: string) {
+  return db
+    .selectFrom("notification_channel")
+    .select("channel")
+    .where("user_id", "=", userId)
+    .where("enabled", "=", 1)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom("channel_opt_out")
+            .select("channel_opt_out.channel")
+            .whereRef("channel_opt_out.user_id", "=", "notification_channel.user_id")
+            .whereRef("channel_opt_out.channel", "=", "notification_channel.channel")
+            .where("channel_opt_out.category_id", "=", categoryId),
+        ),
+      ),
+    )
+    .orderBy("channel");
+}
+
+export function insertTelegramLink(db: Db, row: { codeHash: string; userId: string; expiresAt: string }) {
+  return db.insertInto("telegram_link").values({ code_hash: row.codeHash, user_id: row.userId, expires_at: row.expiresAt }).execute();
+}
+
+/** Uses a link code once: only an unused, unexpired code is taken, atomically. */
+export async function consumeTelegramLink(db: Db, codeHash: string, now: string) {
+  return db
+    .updateTable("telegram_link")
+    .set({ used_at: now })
+    .where("code_hash", "=", codeHash)
+    .where("used_at", "is", null)
+    .where("expires_at", ">", now)
+    .returning("user_id")
+    .executeTakeFirst();
+}

@@ -1,0 +1,35 @@
+/**
+ * `npm run worker`: the delivery worker alone, for deployments that run web instances with
+ * WORKER=false. Any number of these can share a PostgreSQL database.
+ */
+import { env as loadEnv, EnvError } from "@/env";
+import { migrateToLatest } from "@/server/db/migrate";
+import { createDeliveryWorker } from "@/server/delivery/delivery.worker";
+import { closeServices, createServices } from "@/server/services";
+
+let env;
+try {
+  env = loadEnv();
+} catch (error) {
+  if (error instanceof EnvError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+const s = createServices(env);
+await migrateToLatest(s.db);
+const worker = createDeliveryWorker(s);
+worker.start();
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  s.logger.info({ signal }, "worker stopping after the attempts in flight");
+  await worker.stop();
+  await closeServices(s);
+  process.exit(0);
+};
+process.on("SIGTERM", () => void stop("SIGTERM"));
+process.on("SIGINT", () => void stop("SIGINT"));
