@@ -93,7 +93,7 @@ test("usage page and public API docs", async ({ page }) => {
   await screenshot(page, "usage");
 
   await page.goto("/docs/api");
-  await expect(page.getByTestId("api-endpoint")).toHaveCount(5);
+  await expect(page.getByTestId("api-endpoint")).toHaveCount(6);
   await expect(page.getByText("POST").first()).toBeVisible();
   await expect(page.getByRole("link", { name: /openapi\.json/ })).toBeVisible();
   await screenshot(page, "docs-api");

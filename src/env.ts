@@ -53,6 +53,8 @@ const schema = z.object({
   WHATSAPP_TOKEN: z.string().optional(),
   WHATSAPP_PHONE_NUMBER_ID: z.string().optional(),
   WHATSAPP_API_URL: z.url().default("https://graph.facebook.com/v21.0").transform((v) => v.replace(/\/+$/, "")),
+  /** How long a worker holds a claimed delivery; after a crash its deliveries are retried once this runs out. */
+  DELIVERY_LEASE_SECONDS: positiveInt(60),
   /** Allow http:// and private addresses for webhook URLs (local development against fakes only). */
   ALLOW_INSECURE_WEBHOOK_URLS: bool(false),
   DEFAULT_PLAN: z.enum(["FREE", "PRO", "ENTERPRISE"]).default("PRO"),

@@ -6,7 +6,7 @@ import { cn } from "@/lib/utils";
 
 /** The app's sections (SPEC §7). */
 const NAV = [
-  { href: "/dashboard", label: "Dashboard", icon: LayoutDashboard, match: (p: string) => p === "/dashboard" || p.startsWith("/dashboard/category") },
+  { href: "/dashboard", label: "Dashboard", icon: LayoutDashboard, match: (p: string) => p === "/dashboard" || p.startsWith("/dashboard/category") || p.startsWith("/dashboard/events") },
   { href: "/dashboard/usage", label: "Usage", icon: Gauge, match: (p: string) => p.startsWith("/dashboard/usage") },
   { href: "/dashboard/api-keys", label: "API keys", icon: KeyRound, match: (p: string) => p.startsWith("/dashboard/api-keys") },
   { href: "/dashboard/settings/profile", label: "Settings", icon: Settings, match: (p: string) => p.startsWith("/dashboard/settings") },

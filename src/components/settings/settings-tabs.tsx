@@ -1,19 +1,30 @@
 import Link from "next/link";
 import { cn } from "@/lib/utils";
 
+const PROFILE_PAGE = "/dashboard/settings/profile";
+
+/** Tabs without an `href` live on the profile page under `?tab=`; the others are pages of their own. */
 export const SETTINGS_TABS = [
   { id: "profile", label: "Profile" },
+  { id: "notifications", label: "Notifications", href: "/dashboard/settings/notifications" },
   { id: "security", label: "Security" },
   { id: "sessions", label: "Sessions" },
   { id: "delete", label: "Delete account" },
 ] as const;
 
 export type SettingsTab = (typeof SETTINGS_TABS)[number]["id"];
+type ProfilePageTab = Exclude<(typeof SETTINGS_TABS)[number], { href: string }>["id"];
+
+function hrefOf(tab: (typeof SETTINGS_TABS)[number]): string {
+  if ("href" in tab) return tab.href;
+  return tab.id === "profile" ? PROFILE_PAGE : `${PROFILE_PAGE}?tab=${tab.id}`;
+}
 
 /** The `tab` query parameter, so every tab has a deep link; unknown values show the profile. */
-export function settingsTabOf(raw: string | string[] | undefined): SettingsTab {
+export function settingsTabOf(raw: string | string[] | undefined): ProfilePageTab {
   const value = Array.isArray(raw) ? raw[0] : raw;
-  return SETTINGS_TABS.find((t) => t.id === value)?.id ?? "profile";
+  const tab = SETTINGS_TABS.find((t): t is Extract<(typeof SETTINGS_TABS)[number], { id: ProfilePageTab }> => t.id === value && !("href" in t));
+  return tab?.id ?? "profile";
 }
 
 export function SettingsTabs({ active }: { active: SettingsTab }) {
@@ -25,7 +36,7 @@ export function SettingsTabs({ active }: { active: SettingsTab }) {
           return (
               <Link
                 key={tab.id}
-                href={tab.id === "profile" ? "/dashboard/settings/profile" : `/dashboard/settings/profile?tab=${tab.id}`}
+                href={hrefOf(tab)}
                 aria-current={current ? "page" : undefined}
                 scroll={false}
                 className={cn(

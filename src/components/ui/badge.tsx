@@ -9,6 +9,7 @@ const badgeVariants = cva("inline-flex items-center gap-1 rounded-full px-2 py-0
       accent: "bg-primary-soft text-primary-soft-foreground",
       success: "bg-success-soft text-success-soft-foreground",
       warning: "bg-warning-soft text-warning-soft-foreground",
+      destructive: "bg-destructive-soft text-destructive-soft-foreground",
     },
   },
   defaultVariants: { variant: "neutral" },

@@ -7,6 +7,8 @@ import { newId } from "@/server/db/id";
 import type { Logger } from "@/server/log/logger";
 import type { Mailer } from "@/server/mail/mailer";
 import { authMails } from "@/server/mail/templates";
+import { updateChannelConfig } from "@/server/notification/notification.service";
+import { findUserByExternalId } from "@/server/user/user.queries";
 import { deleteAppUser, ensureAppUser, syncUserProfile } from "@/server/user/user.service";
 import { hashPassword, passwordProblem, verifyPassword } from "./password";
 import { ABSOLUTE_SESSION_LIFETIME_MS, CLIENT_IP_HEADER } from "./session-policy";
@@ -168,6 +170,16 @@ export function createAuth({ env, db, mailer, logger }: AuthDeps) {
         update: {
           after: async (user) => {
             await syncUserProfile(db, user.id, { email: user.email, name: user.name });
+          },
+        },
+      },
+      account: {
+        create: {
+          // Signing in with Discord fills in the Discord ID of the Discord DM channel.
+          after: async (account) => {
+            if (account.providerId !== "discord") return;
+            const user = await findUserByExternalId(db, account.userId);
+            if (user) await updateChannelConfig(db, user.id, "discord_dm", { discordUserId: account.accountId });
           },
         },
       },

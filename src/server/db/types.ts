@@ -143,6 +143,7 @@ export interface DeliveryTable {
   attempts: ColumnType<number, number | undefined, number>;
   next_attempt_at: Timestamp;
   lease_until: Timestamp | null;
+  claimed_by: string | null;
   last_error: string | null;
   last_status_code: number | null;
   delivered_at: Timestamp | null;

@@ -26,7 +26,7 @@ export function insertDeliveriesQuery(db: Db, eventId: string, userId: string, c
  * PostgreSQL: `for update skip locked`, so concurrent workers never claim the same row.
  * SQLite: one writer process; the select and update run in one transaction.
  */
-export async function claimDueDeliveries(db: Db, now: string, leaseUntil: string, limit: number) {
+export async function claimDueDeliveries(db: Db, worker: string, now: string, leaseUntil: string, limit: number) {
   const due = (q: Db) =>
     q
       .selectFrom("delivery")
@@ -42,7 +42,7 @@ export async function claimDueDeliveries(db: Db, now: string, leaseUntil: string
 
   if (isPostgres(db)) {
     const { rows } = await sql<{ id: string; event_id: string; user_id: string; channel: string; attempts: number }>`
-      update delivery set status = 'SENDING', lease_until = ${leaseUntil}, updated_at = ${now}
+      update delivery set status = 'SENDING', lease_until = ${leaseUntil}, claimed_by = ${worker}, updated_at = ${now}
       where id in (${due(db).forUpdate().skipLocked()})
       returning id, event_id, user_id, channel, attempts`.execute(db);
     return rows;
@@ -52,7 +52,7 @@ export async function claimDueDeliveries(db: Db, now: string, leaseUntil: string
     if (!ids.length) return [];
     return trx
       .updateTable("delivery")
-      .set({ status: "SENDING", lease_until: leaseUntil, updated_at: now })
+      .set({ status: "SENDING", lease_until: leaseUntil, claimed_by: worker, updated_at: now })
       .where("id", "in", ids)
       .returning(["id", "event_id", "user_id", "channel", "attempts"])
       .execute();

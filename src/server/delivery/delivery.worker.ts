@@ -1,8 +1,11 @@
+import { hostname } from "node:os";
 import type { Services } from "@/server/services";
 import { claimDueDeliveries } from "./delivery.queries";
 import { attemptDelivery, RETRY_SCHEDULE_MS, type DeliveryDeps } from "./delivery.service";
 
 export type WorkerOptions = {
+  /** Recorded on claimed deliveries (default host:pid). */
+  id?: string;
   /** Deliveries claimed per round; they are sent in parallel. */
   batchSize?: number;
   /** How long a claim lasts; a worker that dies releases its deliveries when it runs out. */
@@ -20,7 +23,8 @@ export type WorkerOptions = {
  */
 export function createDeliveryWorker(s: Services, opts: WorkerOptions = {}) {
   const batchSize = opts.batchSize ?? 50;
-  const leaseMs = opts.leaseMs ?? 60_000;
+  const leaseMs = opts.leaseMs ?? s.env.DELIVERY_LEASE_SECONDS * 1000;
+  const workerId = opts.id ?? `${hostname()}:${process.pid}`;
   const idleMs = opts.idleMs ?? 1_000;
   const deps: DeliveryDeps = { db: s.db, env: s.env, mailer: s.mailer, logger: s.logger, timeoutMs: opts.timeoutMs ?? 10_000, schedule: opts.schedule ?? RETRY_SCHEDULE_MS };
 
@@ -32,7 +36,7 @@ export function createDeliveryWorker(s: Services, opts: WorkerOptions = {}) {
   /** One round; resolves with the number of deliveries attempted. */
   async function runOnce() {
     const now = new Date();
-    const claimed = await claimDueDeliveries(s.db, now.toISOString(), new Date(now.getTime() + leaseMs).toISOString(), batchSize);
+    const claimed = await claimDueDeliveries(s.db, workerId, now.toISOString(), new Date(now.getTime() + leaseMs).toISOString(), batchSize);
     await Promise.all(
       claimed.map((d) =>
         attemptDelivery(deps, d).catch((err: unknown) => {
@@ -78,7 +82,7 @@ export function createDeliveryWorker(s: Services, opts: WorkerOptions = {}) {
       if (running) return;
       running = true;
       loop = run();
-      s.logger.info({ batchSize, leaseMs }, "delivery worker started");
+      s.logger.info({ workerId, batchSize, leaseMs }, "delivery worker started");
     },
     /** A new event was committed: look for work now instead of after the idle sleep. */
     wake,

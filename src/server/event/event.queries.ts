@@ -144,3 +144,24 @@ export function listEventsPage(db: Db, f: EventListFilter) {
   if (f.beforeId) q = q.where("event.id", "<", f.beforeId);
   return q.orderBy("event.id", "desc").limit(f.limit).execute();
 }
+
+export function findEventById(db: Db, userId: string, id: string) {
+  return db
+    .selectFrom("event")
+    .innerJoin("category", "category.id", "event.category_id")
+    .select([
+      "event.id",
+      "category.name as category",
+      "category.id as category_id",
+      "event.description",
+      "event.fields",
+      "event.tags",
+      "event.status",
+      "event.notify",
+      "event.occurred_at",
+      "event.created_at",
+    ])
+    .where("event.user_id", "=", userId)
+    .where("event.id", "=", id)
+    .executeTakeFirst();
+}

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { getCategoryByIdOrThrow } from "@/server/category/category.service";
 import { protectedProcedure, router } from "@/server/trpc/init";
-import { listEvents } from "./event.service";
+import { getEventOrThrow, listEvents } from "./event.service";
 
 export const eventRouter = router({
+  get: protectedProcedure.input(z.object({ id: z.string().max(64) })).query(({ ctx, input }) => getEventOrThrow(ctx.services.db, ctx.user.id, input.id)),
   list: protectedProcedure
     .input(z.object({ categoryId: z.string().max(64).optional(), cursor: z.string().max(64).optional(), limit: z.number().int().min(1).max(100).default(50) }))
     .query(async ({ ctx, input }) => {

@@ -5,7 +5,8 @@ import type { EventFields } from "@/server/db/types";
 import { AppError } from "@/server/errors";
 import { quotaPeriod, type QuotaState } from "@/server/quota/quota.service";
 import { normalizeCategoryName } from "@/shared/category";
-import { findIdempotencyRecord, listEventsPage, storeEvent } from "./event.queries";
+import { listEventDeliveries } from "@/server/delivery/delivery.service";
+import { findEventById, findIdempotencyRecord, listEventsPage, storeEvent } from "./event.queries";
 
 export type EventInput = {
   category: string;
@@ -98,6 +99,29 @@ export async function recordEvent(db: Db, owner: Owner, input: EventInput, now: 
 
 const parseJson = <T>(v: T | string): T => (typeof v === "string" ? (JSON.parse(v) as T) : v);
 
+type EventRowOut = Awaited<ReturnType<typeof listEventsPage>>[number];
+
+function toEventDto(r: EventRowOut) {
+  return {
+    id: r.id,
+    category: r.category,
+    description: r.description,
+    fields: parseJson<EventFields>(r.fields),
+    tags: parseJson<string[]>(r.tags),
+    status: r.status,
+    notify: Boolean(r.notify),
+    occurredAt: toDate(r.occurred_at).toISOString(),
+    createdAt: toDate(r.created_at).toISOString(),
+  };
+}
+
+/** One of the user's events with every delivery (channel, status, attempts, last error, times). */
+export async function getEventOrThrow(db: Db, userId: string, id: string) {
+  const row = await findEventById(db, userId, id);
+  if (!row) throw new AppError("NOT_FOUND", "Event not found.");
+  return { ...toEventDto(row), deliveries: await listEventDeliveries(db, row.id) };
+}
+
 export async function listEvents(db: Db, filter: { userId: string; categoryId?: string; from?: Date; to?: Date; cursor?: string; limit: number }) {
   const rows = await listEventsPage(db, {
     userId: filter.userId,
@@ -109,17 +133,7 @@ export async function listEvents(db: Db, filter: { userId: string; categoryId?: 
   });
   const page = rows.slice(0, filter.limit);
   return {
-    data: page.map((r) => ({
-      id: r.id,
-      category: r.category,
-      description: r.description,
-      fields: parseJson<EventFields>(r.fields),
-      tags: parseJson<string[]>(r.tags),
-      status: r.status,
-      notify: Boolean(r.notify),
-      occurredAt: toDate(r.occurred_at).toISOString(),
-      createdAt: toDate(r.created_at).toISOString(),
-    })),
+    data: page.map(toEventDto),
     nextCursor: rows.length > filter.limit ? page[page.length - 1]!.id : null,
   };
 }

@@ -10,6 +10,7 @@ import { authRoutes } from "./routes/auth.route";
 import { devMailboxRoutes } from "./routes/dev-mailbox.route";
 import { healthRoutes } from "./routes/health.route";
 import { trpcRoutes } from "./routes/trpc.route";
+import { telegramWebhookRoutes } from "./routes/webhooks/telegram.route";
 import { v1Routes } from "./routes/v1/v1.route";
 
 export type AppVariables = { clientIp: string; session: SessionInfo | null };
@@ -33,6 +34,7 @@ export function createApp(s: Services) {
   app.use("/api/*", securityHeaders);
   app.route("/api/health", healthRoutes(s));
   app.route("/api/auth", authRoutes(s));
+  app.route("/api/webhooks/telegram", telegramWebhookRoutes(s));
   app.route("/dev/mailbox", devMailboxRoutes(s));
 
   // Session-protected: tRPC and every other /api route. 401 JSON, never a redirect (SPEC A2).

@@ -1,6 +1,8 @@
 import { apiKeyRouter } from "@/server/api-key/api-key.router";
 import { categoryRouter } from "@/server/category/category.router";
+import { deliveryRouter } from "@/server/delivery/delivery.router";
 import { eventRouter } from "@/server/event/event.router";
+import { notificationRouter } from "@/server/notification/notification.router";
 import { quotaRouter } from "@/server/quota/quota.router";
 import { userRouter } from "@/server/user/user.router";
 import { publicProcedure, router } from "./init";
@@ -11,6 +13,8 @@ export const appRouter = router({
   apiKey: apiKeyRouter,
   category: categoryRouter,
   event: eventRouter,
+  delivery: deliveryRouter,
+  notification: notificationRouter,
   quota: quotaRouter,
 });
 

@@ -34,6 +34,8 @@ export async function up(db: Kysely<any>) {
     .addColumn("next_attempt_at", t.timestamp, (c) => c.notNull())
     // A claimed delivery belongs to one worker until this time; after a crash it becomes due again.
     .addColumn("lease_until", t.timestamp)
+    // Which worker (host:pid) holds or last held the lease: for operators, and for the scale-out test.
+    .addColumn("claimed_by", "text")
     .addColumn("last_error", "text")
     .addColumn("last_status_code", "integer")
     .addColumn("delivered_at", t.timestamp)

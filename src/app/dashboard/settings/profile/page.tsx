@@ -14,7 +14,7 @@ export default async function ProfileSettingsPage({ searchParams }: Props) {
   const tab = settingsTabOf((await searchParams).tab);
   return (
     <>
-      <PageHeader title="Settings" description="Your profile, password, signed-in devices and account." />
+      <PageHeader title="Settings" description="Your profile, notifications, password, signed-in devices and account." />
       <SettingsTabs active={tab} />
       <div className="mt-6">
         {tab === "profile" && <ProfileSection />}

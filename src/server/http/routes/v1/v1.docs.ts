@@ -46,6 +46,15 @@ export const routes = [
   }),
   createRoute({
     method: "get",
+    path: "/events/{id}",
+    summary: "One event with its deliveries",
+    description: "Each delivery: channel, status (PENDING, SENDING, DELIVERED, FAILED), attempts, last error and status code, next attempt, delivered at.",
+    security,
+    request: { params: z.object({ id: z.string() }) },
+    responses: { 200: json(EventItem.extend({ deliveries: z.array(z.object({ id: z.string(), channel: z.string(), status: z.string(), attempts: z.number(), lastError: z.string().nullable(), lastStatusCode: z.number().nullable(), nextAttemptAt: z.string().nullable(), deliveredAt: z.string().nullable(), createdAt: z.string(), updatedAt: z.string() })) }), "The event"), 404: error("No such event of yours"), ...authErrors },
+  }),
+  createRoute({
+    method: "get",
     path: "/categories",
     summary: "List categories",
     security,

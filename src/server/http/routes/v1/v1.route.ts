@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { countCategories } from "@/server/category/category.queries";
 import { createCategory, getCategoryByNameOrThrow, listCategories } from "@/server/category/category.service";
 import { AppError } from "@/server/errors";
-import { listEvents, recordEvent } from "@/server/event/event.service";
+import { getEventOrThrow, listEvents, recordEvent } from "@/server/event/event.service";
 import { limitsFor, quotaPeriod, readQuota } from "@/server/quota/quota.service";
 import type { Services } from "@/server/services";
 import { PRESET_COLORS } from "@/shared/category";
@@ -91,6 +91,8 @@ export function v1Routes(s: Services) {
     });
     return c.json(page);
   });
+
+  app.get("/events/:id", async (c) => c.json(await getEventOrThrow(s.db, c.get("apiKey").userId, c.req.param("id").slice(0, 64))));
 
   app.get("/categories", async (c) => {
     const rows = await listCategories(s.db, c.get("apiKey").userId, s.clock());

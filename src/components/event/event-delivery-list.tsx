@@ -1,0 +1,118 @@
+"use client";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { LoaderCircle, RotateCw } from "lucide-react";
+import type { ReactNode } from "react";
+import { toast } from "sonner";
+import { ErrorMessage } from "@/components/auth/form-messages";
+import { Button } from "@/components/ui/button";
+import { formatRelativePrecise, formatTimeExact } from "@/lib/format-precise-time";
+import { CHANNEL_LABELS } from "@/shared/notification";
+import { useTRPC } from "@/trpc/client";
+import { DeliveryStatusBadge, type DeliveryStatus } from "./event-status-badge";
+
+export type DeliveryItem = {
+  id: string;
+  channel: string;
+  status: DeliveryStatus;
+  attempts: number;
+  lastError: string | null;
+  lastStatusCode: number | null;
+  nextAttemptAt: string | null;
+  deliveredAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+const labelOf = (channel: string) => (CHANNEL_LABELS as Record<string, string>)[channel] ?? channel;
+
+/** Every (event, channel) delivery: status, attempts, last error and times, with "Retry now" on failures. */
+export function EventDeliveryList({ eventId, deliveries }: { eventId: string; deliveries: DeliveryItem[] }) {
+  return (
+    <ul className="divide-y rounded-lg border" aria-label="Deliveries">
+      {deliveries.map((delivery) => (
+        <DeliveryRow key={delivery.id} eventId={eventId} delivery={delivery} />
+      ))}
+    </ul>
+  );
+}
+
+function DeliveryRow({ eventId, delivery: d }: { eventId: string; delivery: DeliveryItem }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const retry = useMutation(
+    trpc.delivery.retry.mutationOptions({
+      onSuccess: async () => {
+        toast.success(`Retrying ${labelOf(d.channel)}`);
+        await queryClient.invalidateQueries({ queryKey: trpc.event.get.queryKey({ id: eventId }) });
+      },
+    }),
+  );
+
+  return (
+    <li className="grid min-w-0 gap-3 p-4" data-testid="delivery" data-channel={d.channel} data-status={d.status}>
+      <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
+        <h3 className="text-sm font-semibold">{labelOf(d.channel)}</h3>
+        <DeliveryStatusBadge status={d.status} />
+        {d.status === "FAILED" ? (
+          <Button variant="secondary" size="sm" className="ml-auto" disabled={retry.isPending} onClick={() => retry.mutate({ id: d.id })}>
+            {retry.isPending ? <LoaderCircle className="animate-spin" aria-hidden /> : <RotateCw aria-hidden />}
+            Retry now
+          </Button>
+        ) : null}
+      </div>
+
+      <dl className="grid grid-cols-2 gap-x-4 gap-y-2 text-sm sm:grid-cols-4">
+        <Detail label="Attempts" testId="delivery-attempts">
+          <span className="tabular-nums">{d.attempts}</span>
+        </Detail>
+        <Detail label="Last status code" testId="delivery-status-code">
+          {d.lastStatusCode ?? <Muted>—</Muted>}
+        </Detail>
+        <Detail label="Next attempt" testId="delivery-next-attempt">
+          {d.nextAttemptAt ? <Time value={d.nextAttemptAt} /> : <Muted>—</Muted>}
+        </Detail>
+        <Detail label="Delivered" testId="delivery-delivered-at">
+          {d.deliveredAt ? <Time value={d.deliveredAt} /> : <Muted>—</Muted>}
+        </Detail>
+      </dl>
+
+      {d.lastError ? (
+        <div className="grid gap-1">
+          <p className="text-xs text-muted-foreground">Last error</p>
+          <pre
+            className="max-h-48 overflow-y-auto rounded-md border bg-muted px-3 py-2 font-mono text-xs leading-relaxed whitespace-pre-wrap [overflow-wrap:anywhere]"
+            data-testid="delivery-error"
+          >
+            {d.lastError}
+          </pre>
+        </div>
+      ) : null}
+
+      {retry.isError ? <ErrorMessage>{retry.error.message}</ErrorMessage> : null}
+    </li>
+  );
+}
+
+function Detail({ label, testId, children }: { label: string; testId: string; children: ReactNode }) {
+  return (
+    <div className="min-w-0">
+      <dt className="text-xs text-muted-foreground">{label}</dt>
+      <dd className="mt-0.5 font-medium [overflow-wrap:anywhere]" data-testid={testId}>
+        {children}
+      </dd>
+    </div>
+  );
+}
+
+function Muted({ children }: { children: ReactNode }) {
+  return <span className="font-normal text-muted-foreground">{children}</span>;
+}
+
+function Time({ value }: { value: string }) {
+  return (
+    <time dateTime={value} className="grid">
+      <span>{formatRelativePrecise(value)}</span>
+      <span className="text-xs font-normal text-muted-foreground">{formatTimeExact(value)}</span>
+    </time>
+  );
+}

@@ -1,0 +1,216 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import { ArrowLeft, SearchX } from "lucide-react";
+import Link from "next/link";
+import { ErrorMessage } from "@/components/auth/form-messages";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Skeleton } from "@/components/ui/skeleton";
+import { formatDateTime, formatTimeAgo } from "@/lib/format-time";
+import { formatTimeExact } from "@/lib/format-precise-time";
+import { useTRPC } from "@/trpc/client";
+import { EventDeliveryList } from "./event-delivery-list";
+import { EventStatusBadge } from "./event-status-badge";
+
+const POLL_MS = 2_000;
+const inFlight = (status: string) => status === "PENDING" || status === "SENDING";
+
+type ErrorWithCode = { data?: { code?: string } | null };
+const isNotFound = (error: unknown) => {
+  const code = (error as ErrorWithCode | null)?.data?.code;
+  // A malformed id is as unknown as someone else's.
+  return code === "NOT_FOUND" || code === "BAD_REQUEST";
+};
+
+/** One event: what happened, its fields, and where each notification went (SPEC §6). */
+export function EventDetail({ id }: { id: string }) {
+  const trpc = useTRPC();
+  const event = useQuery({
+    ...trpc.event.get.queryOptions({ id }),
+    staleTime: 0,
+    retry: (count, error) => !isNotFound(error) && count < 2,
+    // Poll only while something is still on its way, so status changes show without a reload.
+    refetchInterval: (query) => (query.state.data?.deliveries.some((d) => inFlight(d.status)) ? POLL_MS : false),
+  });
+  const categories = useQuery(trpc.category.list.queryOptions());
+
+  if (event.isPending) return <EventSkeleton />;
+  if (event.isError) {
+    return isNotFound(event.error) ? (
+      <EventNotFound />
+    ) : (
+      <>
+        <BackLink />
+        <ErrorMessage>This event could not load: {event.error.message}</ErrorMessage>
+      </>
+    );
+  }
+
+  const e = event.data;
+  const categoryName: string = typeof e.category === "string" ? e.category : (e.category as { name: string }).name;
+  const category = categories.data?.find((c) => c.name === categoryName);
+  const color = category?.color ?? "#6b7280";
+  const fields = Object.entries(e.fields ?? {});
+
+  return (
+    <>
+      <BackLink />
+      <header className="mb-6 flex items-start gap-3 sm:mb-8 sm:gap-4">
+        <span
+          aria-hidden
+          className="grid size-11 shrink-0 place-items-center rounded-lg text-2xl sm:size-12"
+          style={{ backgroundColor: `${color}2e`, boxShadow: `inset 0 0 0 1px ${color}55` }}
+        >
+          {category?.emoji ?? <span className="size-3 rounded-full" style={{ backgroundColor: color }} />}
+        </span>
+        <div className="min-w-0 flex-1">
+          <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
+            <h1 className="min-w-0 font-mono text-2xl font-semibold tracking-tight break-all" data-testid="event-category">
+              {categoryName}
+            </h1>
+            <EventStatusBadge status={e.status} />
+          </div>
+          {e.description ? <p className="mt-1.5 text-sm leading-relaxed [overflow-wrap:anywhere] whitespace-pre-wrap" data-testid="event-description">{e.description}</p> : null}
+          <p className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-muted-foreground">
+            <span>
+              Occurred{" "}
+              <time dateTime={e.occurredAt} title={formatTimeExact(e.occurredAt)}>
+                {formatDateTime(e.occurredAt)}
+              </time>
+            </span>
+            <span>
+              Received{" "}
+              <time dateTime={e.createdAt} title={formatTimeExact(e.createdAt)}>
+                {formatDateTime(e.createdAt)}
+              </time>{" "}
+              ({formatTimeAgo(e.createdAt)})
+            </span>
+            <span className="[overflow-wrap:anywhere]">
+              ID <span className="font-mono">{e.id}</span>
+            </span>
+          </p>
+          {e.tags.length ? (
+            <ul className="mt-3 flex flex-wrap gap-1.5" aria-label="Tags">
+              {e.tags.map((tag) => (
+                <li key={tag}>
+                  <Badge className="font-mono">#{tag}</Badge>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      </header>
+
+      <div className="grid gap-6">
+        <Card>
+          <CardHeader>
+            <CardTitle>Fields</CardTitle>
+          </CardHeader>
+          <CardContent>
+            {fields.length === 0 ? (
+              <p className="text-sm text-muted-foreground">This event has no fields.</p>
+            ) : (
+              <div className="overflow-hidden rounded-lg border">
+                <table className="w-full table-fixed text-sm" data-testid="event-fields">
+                  <thead className="bg-muted/60 text-left text-xs text-muted-foreground">
+                    <tr>
+                      <th scope="col" className="w-2/5 px-3 py-2 font-medium sm:w-1/3">
+                        Field
+                      </th>
+                      <th scope="col" className="px-3 py-2 font-medium">
+                        Value
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody className="divide-y">
+                    {fields.map(([key, value]) => (
+                      <tr key={key} className="align-top">
+                        <th scope="row" className="px-3 py-2 text-left font-mono font-medium [overflow-wrap:anywhere]">
+                          {key}
+                        </th>
+                        <td className="px-3 py-2 [overflow-wrap:anywhere] whitespace-pre-wrap">
+                          {typeof value === "string" ? value : <span className="font-mono">{String(value)}</span>}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </CardContent>
+        </Card>
+
+        <Card>
+          <CardHeader>
+            <CardTitle>Deliveries</CardTitle>
+            <CardDescription>Each channel that was notified about this event, with every attempt&apos;s outcome.</CardDescription>
+          </CardHeader>
+          <CardContent>
+            {e.deliveries.length === 0 ? (
+              <p className="text-sm text-muted-foreground">
+                {e.notify ? (
+                  <>
+                    No notifications: no channel was enabled for this category when the event arrived.{" "}
+                    <Link href="/dashboard/settings/notifications" className="font-medium text-primary-soft-foreground underline-offset-4 hover:underline">
+                      Set up notifications
+                    </Link>
+                  </>
+                ) : (
+                  "No notifications: the event was sent with notify: false."
+                )}
+              </p>
+            ) : (
+              <EventDeliveryList eventId={e.id} deliveries={e.deliveries} />
+            )}
+          </CardContent>
+        </Card>
+      </div>
+    </>
+  );
+}
+
+function BackLink() {
+  return (
+    <Link
+      href="/dashboard"
+      className="mb-4 inline-flex items-center gap-1.5 rounded-md text-sm text-muted-foreground outline-none hover:text-foreground focus-visible:ring-2 focus-visible:ring-ring"
+    >
+      <ArrowLeft className="size-4" aria-hidden /> Dashboard
+    </Link>
+  );
+}
+
+function EventNotFound() {
+  return (
+    <div className="mx-auto flex max-w-md flex-col items-center py-16 text-center" data-testid="event-not-found">
+      <span className="grid size-12 place-items-center rounded-xl bg-muted text-muted-foreground">
+        <SearchX className="size-6" aria-hidden />
+      </span>
+      <p className="mt-5 font-mono text-sm text-primary-soft-foreground">404</p>
+      <h1 className="mt-1 text-lg font-semibold">Event not found</h1>
+      <p className="mt-2 text-sm text-muted-foreground">It may have been deleted with its category, or the link belongs to another account.</p>
+      <Button asChild className="mt-6">
+        <Link href="/dashboard">Back to dashboard</Link>
+      </Button>
+    </div>
+  );
+}
+
+function EventSkeleton() {
+  return (
+    <div role="status" aria-label="Loading event">
+      <Skeleton className="mb-6 h-4 w-24" />
+      <div className="flex gap-4">
+        <Skeleton className="size-12" />
+        <div className="flex-1">
+          <Skeleton className="h-7 w-40" />
+          <Skeleton className="mt-2 h-4 w-72 max-w-full" />
+        </div>
+      </div>
+      <Skeleton className="mt-8 h-40 w-full rounded-xl" />
+      <Skeleton className="mt-6 h-40 w-full rounded-xl" />
+      <span className="sr-only">Loading…</span>
+    </div>
+  );
+}

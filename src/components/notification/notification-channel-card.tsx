@@ -1,0 +1,158 @@
+"use client";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
+import { LoaderCircle, TriangleAlert } from "lucide-react";
+import { useId, useState, type FormEvent, type ReactNode } from "react";
+import { toast } from "sonner";
+import { ErrorMessage } from "@/components/auth/form-messages";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardFooter, CardHeader } from "@/components/ui/card";
+import { FormField } from "@/components/ui/form-field";
+import { Input } from "@/components/ui/input";
+import { Switch } from "@/components/ui/switch";
+import type { AppRouter } from "@/server/trpc/root";
+import { useTRPC } from "@/trpc/client";
+import { NotificationCategoryOptOuts, type OptOutCategory } from "./notification-category-opt-outs";
+import { NotificationEmailStatus } from "./notification-email-status";
+import { NotificationTelegramLink } from "./notification-telegram-link";
+import { NotificationTestButton } from "./notification-test-button";
+import { NotificationWebhookSecret } from "./notification-webhook-secret";
+
+export type ChannelSetting = inferRouterOutputs<AppRouter>["notification"]["list"][number];
+export type ChannelName = ChannelSetting["channel"];
+
+const EXPLANATIONS: Record<ChannelName, ReactNode> = {
+  discord_dm: "A direct message from the PingPilot bot on Discord, with the event as an embed.",
+  discord_webhook: "Posts to a channel on your Discord server. In Discord: Server Settings → Integrations → Webhooks → New Webhook → Copy Webhook URL.",
+  telegram: "A message from the PingPilot bot in Telegram. Link your chat with a one-time code — your API key is never involved.",
+  slack: "Posts to a Slack channel through an incoming webhook (Slack app → Incoming Webhooks → Add New Webhook).",
+  email: "An email for each event, with a link back to it in the dashboard.",
+  whatsapp: "A WhatsApp message to your phone.",
+  webhook: "PingPilot POSTs each event as JSON to your URL, signed so your server can check it came from us.",
+};
+
+/** The one text setting each channel has, if any: the config key and how to ask for it. */
+type TextConfig = { key: string; label: string; type: "url" | "tel" | "text"; placeholder: string; hint?: ReactNode; inputMode?: "numeric" | "tel" | "url" };
+
+const TEXT_CONFIG: Partial<Record<ChannelName, TextConfig>> = {
+  discord_dm: {
+    key: "discordUserId",
+    label: "Discord user ID",
+    type: "text",
+    inputMode: "numeric",
+    placeholder: "e.g. 80351110224678912",
+    hint: "17–20 digits. In Discord turn on Settings → Advanced → Developer Mode, then right-click your name → Copy User ID. Signing in with Discord fills it in.",
+  },
+  discord_webhook: { key: "url", label: "Webhook URL", type: "url", inputMode: "url", placeholder: "https://discord.com/api/webhooks/…" },
+  slack: { key: "url", label: "Webhook URL", type: "url", inputMode: "url", placeholder: "https://hooks.slack.com/services/…" },
+  whatsapp: { key: "phone", label: "Phone number", type: "tel", inputMode: "tel", placeholder: "+14155550123", hint: "International format with the country code, e.g. +14155550123." },
+  webhook: { key: "url", label: "Webhook URL", type: "url", inputMode: "url", placeholder: "https://example.com/pingpilot" },
+};
+
+const stringOf = (value: unknown) => (typeof value === "string" ? value : "");
+
+/** One channel: explanation, setup, on/off, save, test and per-category choices (SPEC §6). */
+export function NotificationChannelCard({
+  setting,
+  categories,
+  categoriesError,
+}: {
+  setting: ChannelSetting;
+  categories: OptOutCategory[] | undefined;
+  categoriesError: string | null;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const id = useId();
+  const text = TEXT_CONFIG[setting.channel];
+  const savedText = text ? stringOf(setting.config[text.key]) : "";
+  // The draft starts from the saved value and is never overwritten by a refetch, so polling can't eat typing.
+  const [draft, setDraft] = useState(savedText);
+
+  const save = useMutation(
+    trpc.notification.save.mutationOptions({
+      onSuccess: async (_data, input) => {
+        toast.success(input.enabled === setting.enabled ? `${setting.label} settings saved` : `${setting.label} notifications turned ${input.enabled ? "on" : "off"}`);
+        await queryClient.invalidateQueries({ queryKey: trpc.notification.list.queryKey() });
+      },
+    }),
+  );
+
+  // While a save runs the switch shows what was asked for; if the server refuses, it falls back.
+  const enabled = save.isPending ? save.variables.enabled : setting.enabled;
+  const dirty = text ? draft.trim() !== savedText : false;
+
+  function saveWith(nextEnabled: boolean) {
+    const config = text ? { [text.key]: draft.trim() } : {};
+    save.mutate({ channel: setting.channel, enabled: nextEnabled, config });
+  }
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    saveWith(enabled);
+  }
+
+  const headingId = `${id}-title`;
+  return (
+    <Card data-testid={`channel-${setting.channel}`} aria-labelledby={headingId} role="region" className="min-w-0">
+      <form onSubmit={submit} noValidate>
+        <CardHeader className="flex-row items-start justify-between gap-4">
+          <div className="grid min-w-0 gap-1.5">
+            <h3 id={headingId} className="text-base font-semibold tracking-tight">
+              {setting.label}
+            </h3>
+            <CardDescription>{EXPLANATIONS[setting.channel]}</CardDescription>
+          </div>
+          <label className="flex shrink-0 cursor-pointer items-center gap-2 text-sm font-medium">
+            <Switch checked={enabled} disabled={save.isPending} onChange={(e) => saveWith(e.target.checked)} />
+            Enabled
+          </label>
+        </CardHeader>
+        <CardContent className="grid gap-4">
+          {setting.serverProblem ? (
+            <p className="flex gap-2 rounded-md bg-warning-soft px-3 py-2 text-xs leading-relaxed text-warning-soft-foreground" data-testid="server-problem">
+              <TriangleAlert className="mt-0.5 size-3.5 shrink-0" aria-hidden />
+              <span className="min-w-0 break-words">
+                {setting.serverProblem} Ask whoever runs this PingPilot server to set it up.
+              </span>
+            </p>
+          ) : null}
+
+          {text ? (
+            <div className="max-w-lg">
+              <FormField id={`${id}-config`} label={text.label} hint={text.hint}>
+                <Input
+                  id={`${id}-config`}
+                  name={text.key}
+                  type={text.type}
+                  inputMode={text.inputMode}
+                  placeholder={text.placeholder}
+                  autoComplete={text.type === "tel" ? "tel" : "off"}
+                  spellCheck={false}
+                  value={draft}
+                  onChange={(e) => setDraft(e.target.value)}
+                  aria-describedby={text.hint ? `${id}-config-hint` : undefined}
+                  className={text.key === "phone" ? undefined : "font-mono"}
+                />
+              </FormField>
+            </div>
+          ) : null}
+
+          {setting.channel === "telegram" ? <NotificationTelegramLink setting={setting} /> : null}
+          {setting.channel === "email" ? <NotificationEmailStatus /> : null}
+          {setting.channel === "webhook" ? <NotificationWebhookSecret secret={stringOf(setting.config.secret)} /> : null}
+
+          {save.isError ? <ErrorMessage>{save.error.message}</ErrorMessage> : null}
+        </CardContent>
+        <CardFooter className="flex-wrap">
+          <Button type="submit" disabled={save.isPending}>
+            {save.isPending ? <LoaderCircle className="animate-spin" aria-hidden /> : null}
+            Save
+          </Button>
+          <NotificationTestButton channel={setting.channel} unsaved={dirty} />
+        </CardFooter>
+      </form>
+      <NotificationCategoryOptOuts setting={setting} categories={categories} error={categoriesError} />
+    </Card>
+  );
+}
