@@ -69,20 +69,25 @@ export function NotificationChannelCard({
   // The draft starts from the saved value and is never overwritten by a refetch, so polling can't eat typing.
   const [draft, setDraft] = useState(savedText);
 
+  // What the switch was last set to until the server's answer is in the list; null = show the saved state.
+  const [requested, setRequested] = useState<boolean | null>(null);
+
   const save = useMutation(
     trpc.notification.save.mutationOptions({
       onSuccess: async (_data, input) => {
         toast.success(input.enabled === setting.enabled ? `${setting.label} settings saved` : `${setting.label} notifications turned ${input.enabled ? "on" : "off"}`);
         await queryClient.invalidateQueries({ queryKey: trpc.notification.list.queryKey() });
       },
+      // Cleared only after the refetch, so the switch never flickers back to the old value.
+      onSettled: () => setRequested(null),
     }),
   );
 
-  // While a save runs the switch shows what was asked for; if the server refuses, it falls back.
-  const enabled = save.isPending ? save.variables.enabled : setting.enabled;
+  const enabled = requested ?? setting.enabled;
   const dirty = text ? draft.trim() !== savedText : false;
 
   function saveWith(nextEnabled: boolean) {
+    setRequested(nextEnabled);
     const config = text ? { [text.key]: draft.trim() } : {};
     save.mutate({ channel: setting.channel, enabled: nextEnabled, config });
   }
