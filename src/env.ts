@@ -55,6 +55,8 @@ const schema = z.object({
   WHATSAPP_API_URL: z.url().default("https://graph.facebook.com/v21.0").transform((v) => v.replace(/\/+$/, "")),
   /** How long a worker holds a claimed delivery; after a crash its deliveries are retried once this runs out. */
   DELIVERY_LEASE_SECONDS: positiveInt(60),
+  /** Name recorded on the deliveries a worker claims (default host:pid). */
+  WORKER_ID: z.string().max(100).optional(),
   /** Allow http:// and private addresses for webhook URLs (local development against fakes only). */
   ALLOW_INSECURE_WEBHOOK_URLS: bool(false),
   DEFAULT_PLAN: z.enum(["FREE", "PRO", "ENTERPRISE"]).default("PRO"),

@@ -13,7 +13,8 @@ export type DiscordFake = FakeServer & {
   apiUrl: string;
   /** A webhook that exists; `createWebhook()` makes more. */
   webhookUrl: string;
-  createWebhook(): string;
+  /** A new webhook; `id` and `token` default to random ones (dev-fakes fixes them so the URL survives restarts). */
+  createWebhook(id?: string, token?: string): string;
   /** The DM channel id opened for a user, if any. */
   dmChannelOf(userId: string): string | undefined;
   /** Every DM channel becomes unknown (404 code 10003), as when Discord drops them. */
@@ -110,14 +111,20 @@ export async function startDiscordFake(opts: { port?: number; botToken?: string 
     },
   });
 
-  const createWebhook = () => {
-    const id = snowflake();
-    const token = randomBytes(34).toString("base64url");
+  const createWebhook = (id = snowflake(), token = randomBytes(34).toString("base64url")) => {
     webhooks.set(id, token);
     return `${server.url}/api/webhooks/${id}/${token}`;
   };
 
+  const resetServer = server.reset;
   return Object.assign(server, {
+    reset() {
+      // Webhooks stay: their URLs are handed out once, like real ones.
+      resetServer();
+      dmChannels.clear();
+      liveChannels.clear();
+      closedDms.clear();
+    },
     botToken,
     apiUrl: `${server.url}/api/v10`,
     webhookUrl: createWebhook(),

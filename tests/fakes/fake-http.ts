@@ -31,7 +31,7 @@ export type FakeControls = {
   /** Answers every request with this until `clearFailures()`. */
   setPermanentFailure(status: number, body?: unknown): void;
   clearFailures(): void;
-  /** Forgets the recorded requests and the scripted failures. */
+  /** Back to the start: forgets recorded requests, scripted failures and the fake's own state (blocked chats, …). */
   reset(): void;
   /** Called after each answered request (dev-fakes prints them); returns an unsubscribe. */
   onRequest(listener: (request: FakeRequest) => void): () => void;

@@ -11,7 +11,8 @@ export type SlackMessage = { text?: string; blocks?: unknown[] };
 export type SlackFake = FakeServer & {
   /** A webhook that exists; `createWebhook()` makes more. */
   webhookUrl: string;
-  createWebhook(): string;
+  /** A new webhook at `path` (default a random `/services/T…/B…/…`; dev-fakes fixes it so the URL survives restarts). */
+  createWebhook(path?: string): string;
   /** Messages accepted. */
   messages: SlackMessage[];
 };
@@ -56,12 +57,22 @@ export async function startSlackFake(opts: { port?: number } = {}): Promise<Slac
       reply(failure.status, typeof failure.body === "string" ? failure.body : (DEFAULT_ERRORS[failure.status] ?? "error"), { ...retryAfterHeader(failure), ...failure.headers }),
   });
 
-  const createWebhook = () => {
-    const path = `/services/T${randomBytes(4).toString("hex").toUpperCase()}/B${randomBytes(4).toString("hex").toUpperCase()}/${randomBytes(12).toString("base64url")}`;
+  const createWebhook = (
+    path = `/services/T${randomBytes(4).toString("hex").toUpperCase()}/B${randomBytes(4).toString("hex").toUpperCase()}/${randomBytes(12).toString("base64url")}`,
+  ) => {
     hooks.add(path);
     return server.url + path;
   };
-  return Object.assign(server, { webhookUrl: createWebhook(), createWebhook, messages });
+  const resetServer = server.reset;
+  return Object.assign(server, {
+    webhookUrl: createWebhook(),
+    createWebhook,
+    messages,
+    reset() {
+      resetServer();
+      messages.length = 0;
+    },
+  });
 }
 
 type TextObject = { type?: unknown; text?: unknown };

@@ -77,7 +77,18 @@ export async function startTelegramFake(opts: { port?: number; token?: string } 
     },
   });
 
-  return Object.assign(server, { token, apiUrl: server.url, messages, blockChat: (chatId: string) => void blocked.add(chatId) });
+  const resetServer = server.reset;
+  return Object.assign(server, {
+    token,
+    apiUrl: server.url,
+    messages,
+    blockChat: (chatId: string) => void blocked.add(chatId),
+    reset() {
+      resetServer();
+      messages.length = 0;
+      blocked.clear();
+    },
+  });
 }
 
 /**

@@ -44,12 +44,17 @@ export async function startWebhookReceiverFake(opts: { port?: number; secret?: s
     failure: (failure) => ({ status: failure.status, body: failure.body ?? { error: `scripted ${failure.status}` }, headers: { ...retryAfterHeader(failure), ...failure.headers } }),
   });
 
+  const resetServer = server.reset;
   const fake = Object.assign(server, {
     webhookUrl: server.url + path,
     secret,
     setSecret(next: string | undefined) {
       secret = next;
       fake.secret = next;
+    },
+    reset() {
+      resetServer();
+      fake.setSecret(opts.secret);
     },
   });
   return fake;

@@ -73,5 +73,15 @@ export async function startWhatsappFake(opts: { port?: number; token?: string; p
     },
   });
 
-  return Object.assign(server, { token, phoneNumberId, apiUrl: `${server.url}/${version}`, messages });
+  const resetServer = server.reset;
+  return Object.assign(server, {
+    token,
+    phoneNumberId,
+    apiUrl: `${server.url}/${version}`,
+    messages,
+    reset() {
+      resetServer();
+      messages.length = 0;
+    },
+  });
 }

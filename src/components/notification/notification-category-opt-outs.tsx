@@ -2,7 +2,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { ChevronRight } from "lucide-react";
 import Link from "next/link";
-import { useId } from "react";
+import { useId, useState } from "react";
 import { toast } from "sonner";
 import { useTRPC } from "@/trpc/client";
 import type { ChannelSetting } from "./notification-channel-card";
@@ -14,34 +14,35 @@ export function NotificationCategoryOptOuts({ setting, categories, error }: { se
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const id = useId();
-  const listKey = trpc.notification.list.queryKey();
+
+  // Ticks the user just changed, shown until the refetched list agrees (or the server refuses).
+  const [ticks, setTicks] = useState<Record<string, boolean>>({});
+  const clearTick = (categoryId: string) =>
+    setTicks((t) => {
+      const next = { ...t };
+      delete next[categoryId];
+      return next;
+    });
 
   const setOptOut = useMutation(
     trpc.notification.setOptOut.mutationOptions({
-      // Ticks move at once; a refusal puts them back.
-      onMutate: async ({ channel, categoryId, optedOut }) => {
-        await queryClient.cancelQueries({ queryKey: listKey });
-        const before = queryClient.getQueryData(listKey);
-        queryClient.setQueryData(listKey, (list) =>
-          list?.map((s) =>
-            s.channel !== channel
-              ? s
-              : { ...s, optedOutCategoryIds: optedOut ? [...new Set([...s.optedOutCategoryIds, categoryId])] : s.optedOutCategoryIds.filter((c) => c !== categoryId) },
-          ),
-        );
-        return { before };
+      onError: (err) => toast.error(err.message),
+      onSettled: async (_data, _error, { categoryId }) => {
+        await queryClient.invalidateQueries({ queryKey: trpc.notification.list.queryKey() });
+        clearTick(categoryId);
       },
-      onError: (err, _input, context) => {
-        if (context?.before) queryClient.setQueryData(listKey, context.before);
-        toast.error(err.message);
-      },
-      onSettled: () => queryClient.invalidateQueries({ queryKey: listKey }),
     }),
   );
 
-  const optedOut = new Set(setting.optedOutCategoryIds);
+  function toggle(categoryId: string, notified: boolean) {
+    setTicks((t) => ({ ...t, [categoryId]: notified }));
+    setOptOut.mutate({ channel: setting.channel, categoryId, optedOut: !notified });
+  }
+
+  const savedOptOuts = new Set(setting.optedOutCategoryIds);
+  const isNotified = (categoryId: string) => ticks[categoryId] ?? !savedOptOuts.has(categoryId);
   const list = categories ?? [];
-  const notified = list.filter((c) => !optedOut.has(c.id)).length;
+  const notified = list.filter((c) => isNotified(c.id)).length;
   const summary = categories === undefined ? "" : list.length === 0 ? "none yet" : notified === list.length ? "all notified" : `${notified} of ${list.length} notified`;
 
   return (
@@ -78,8 +79,8 @@ export function NotificationCategoryOptOuts({ setting, categories, error }: { se
                       id={inputId}
                       type="checkbox"
                       className="size-4 shrink-0 cursor-pointer accent-primary"
-                      checked={!optedOut.has(category.id)}
-                      onChange={(e) => setOptOut.mutate({ channel: setting.channel, categoryId: category.id, optedOut: !e.target.checked })}
+                      checked={isNotified(category.id)}
+                      onChange={(e) => toggle(category.id, e.target.checked)}
                     />
                     <span aria-hidden className="size-2.5 shrink-0 rounded-full" style={{ backgroundColor: category.color }} />
                     <label htmlFor={inputId} className="flex min-w-0 flex-1 cursor-pointer items-center gap-1.5 text-sm">

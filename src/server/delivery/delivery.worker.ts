@@ -24,7 +24,7 @@ export type WorkerOptions = {
 export function createDeliveryWorker(s: Services, opts: WorkerOptions = {}) {
   const batchSize = opts.batchSize ?? 50;
   const leaseMs = opts.leaseMs ?? s.env.DELIVERY_LEASE_SECONDS * 1000;
-  const workerId = opts.id ?? `${hostname()}:${process.pid}`;
+  const workerId = opts.id ?? s.env.WORKER_ID ?? `${hostname()}:${process.pid}`;
   const idleMs = opts.idleMs ?? 1_000;
   const deps: DeliveryDeps = { db: s.db, env: s.env, mailer: s.mailer, logger: s.logger, timeoutMs: opts.timeoutMs ?? 10_000, schedule: opts.schedule ?? RETRY_SCHEDULE_MS };
 
