@@ -1,7 +1,7 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { LoaderCircle, RotateCw } from "lucide-react";
-import type { ReactNode } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { toast } from "sonner";
 import { ErrorMessage } from "@/components/auth/form-messages";
 import { Button } from "@/components/ui/button";
@@ -27,6 +27,15 @@ const labelOf = (channel: string) => (CHANNEL_LABELS as Record<string, string>)[
 
 /** Every (event, channel) delivery: status, attempts, last error and times, with "Retry now" on failures. */
 export function EventDeliveryList({ eventId, deliveries }: { eventId: string; deliveries: DeliveryItem[] }) {
+  const counting = deliveries.some((d) => d.nextAttemptAt);
+  // Refetches return identical data between attempts, so a clock keeps "in 25 sec." counting down.
+  const [, setNow] = useState(0);
+  useEffect(() => {
+    if (!counting) return;
+    const timer = setInterval(() => setNow(Date.now()), 1_000);
+    return () => clearInterval(timer);
+  }, [counting]);
+
   return (
     <ul className="divide-y rounded-lg border" aria-label="Deliveries">
       {deliveries.map((delivery) => (
@@ -52,7 +61,7 @@ function DeliveryRow({ eventId, delivery: d }: { eventId: string; delivery: Deli
     <li className="grid min-w-0 gap-3 p-4" data-testid="delivery" data-channel={d.channel} data-status={d.status}>
       <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
         <h3 className="text-sm font-semibold">{labelOf(d.channel)}</h3>
-        <DeliveryStatusBadge status={d.status} />
+        <DeliveryStatusBadge status={d.status} retrying={d.status === "PENDING" && d.attempts > 0} />
         {d.status === "FAILED" ? (
           <Button variant="secondary" size="sm" className="ml-auto" disabled={retry.isPending} onClick={() => retry.mutate({ id: d.id })}>
             {retry.isPending ? <LoaderCircle className="animate-spin" aria-hidden /> : <RotateCw aria-hidden />}
@@ -69,7 +78,7 @@ function DeliveryRow({ eventId, delivery: d }: { eventId: string; delivery: Deli
           {d.lastStatusCode ?? <Muted>—</Muted>}
         </Detail>
         <Detail label="Next attempt" testId="delivery-next-attempt">
-          {d.nextAttemptAt ? <Time value={d.nextAttemptAt} /> : <Muted>—</Muted>}
+          {d.nextAttemptAt ? <Time value={d.nextAttemptAt} due /> : <Muted>—</Muted>}
         </Detail>
         <Detail label="Delivered" testId="delivery-delivered-at">
           {d.deliveredAt ? <Time value={d.deliveredAt} /> : <Muted>—</Muted>}
@@ -108,10 +117,12 @@ function Muted({ children }: { children: ReactNode }) {
   return <span className="font-normal text-muted-foreground">{children}</span>;
 }
 
-function Time({ value }: { value: string }) {
+function Time({ value, due = false }: { value: string; due?: boolean }) {
+  // A retry whose time has come is waiting for the worker, not "3 sec. ago".
+  const overdue = due && new Date(value).getTime() <= Date.now();
   return (
     <time dateTime={value} className="grid">
-      <span>{formatRelativePrecise(value)}</span>
+      <span>{overdue ? "Due now" : formatRelativePrecise(value)}</span>
       <span className="text-xs font-normal text-muted-foreground">{formatTimeExact(value)}</span>
     </time>
   );

@@ -56,22 +56,29 @@ export function EventDetail({ id }: { id: string }) {
   return (
     <>
       <BackLink />
-      <header className="mb-6 flex items-start gap-3 sm:mb-8 sm:gap-4">
-        <span
-          aria-hidden
-          className="grid size-11 shrink-0 place-items-center rounded-lg text-2xl sm:size-12"
-          style={{ backgroundColor: `${color}2e`, boxShadow: `inset 0 0 0 1px ${color}55` }}
-        >
-          {category?.emoji ?? <span className="size-3 rounded-full" style={{ backgroundColor: color }} />}
-        </span>
-        <div className="min-w-0 flex-1">
-          <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
+      <header className="mb-6 sm:mb-8">
+        <div className="flex items-center gap-3 sm:gap-4">
+          <span
+            aria-hidden
+            className="grid size-11 shrink-0 place-items-center rounded-lg text-2xl sm:size-12"
+            style={{ backgroundColor: `${color}2e`, boxShadow: `inset 0 0 0 1px ${color}55` }}
+          >
+            {category?.emoji ?? <span className="size-3 rounded-full" style={{ backgroundColor: color }} />}
+          </span>
+          <div className="flex min-w-0 flex-1 flex-wrap items-center gap-x-3 gap-y-1">
             <h1 className="min-w-0 font-mono text-2xl font-semibold tracking-tight break-all" data-testid="event-category">
               {categoryName}
             </h1>
             <EventStatusBadge status={e.status} />
           </div>
-          {e.description ? <p className="mt-1.5 text-sm leading-relaxed [overflow-wrap:anywhere] whitespace-pre-wrap" data-testid="event-description">{e.description}</p> : null}
+        </div>
+        {/* Under the title, aligned with it from sm up; full width on phones where every pixel counts. */}
+        <div className="mt-3 min-w-0 sm:pl-16">
+          {e.description ? (
+            <p className="text-sm leading-relaxed [overflow-wrap:anywhere] whitespace-pre-wrap" data-testid="event-description">
+              {e.description}
+            </p>
+          ) : null}
           <p className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-muted-foreground">
             <span>
               Occurred{" "}

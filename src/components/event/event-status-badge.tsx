@@ -28,8 +28,9 @@ export function EventStatusBadge({ status }: { status: EventStatus }) {
   );
 }
 
-export function DeliveryStatusBadge({ status }: { status: DeliveryStatus }) {
-  const s = DELIVERY_STATUS[status] ?? { label: status, variant: "neutral" };
+/** `retrying`: pending again after a failed attempt — the same status, said more usefully. */
+export function DeliveryStatusBadge({ status, retrying = false }: { status: DeliveryStatus; retrying?: boolean }) {
+  const s = retrying ? { label: "Retrying", variant: "warning" as const } : (DELIVERY_STATUS[status] ?? { label: status, variant: "neutral" });
   return (
     <Badge variant={s.variant} data-testid="delivery-status" data-status={status}>
       {status === "SENDING" ? <LoaderCircle className="size-3 animate-spin" aria-hidden /> : null}

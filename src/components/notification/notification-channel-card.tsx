@@ -101,17 +101,17 @@ export function NotificationChannelCard({
   return (
     <Card data-testid={`channel-${setting.channel}`} aria-labelledby={headingId} role="region" className="min-w-0">
       <form onSubmit={submit} noValidate>
-        <CardHeader className="flex-row items-start justify-between gap-4">
-          <div className="grid min-w-0 gap-1.5">
-            <h3 id={headingId} className="text-base font-semibold tracking-tight">
+        <CardHeader>
+          <div className="flex items-center justify-between gap-4">
+            <h3 id={headingId} className="min-w-0 text-base font-semibold tracking-tight">
               {setting.label}
             </h3>
-            <CardDescription>{EXPLANATIONS[setting.channel]}</CardDescription>
+            <label className="flex shrink-0 cursor-pointer items-center gap-2 text-sm font-medium">
+              <Switch checked={enabled} disabled={save.isPending} onChange={(e) => saveWith(e.target.checked)} />
+              Enabled
+            </label>
           </div>
-          <label className="flex shrink-0 cursor-pointer items-center gap-2 text-sm font-medium">
-            <Switch checked={enabled} disabled={save.isPending} onChange={(e) => saveWith(e.target.checked)} />
-            Enabled
-          </label>
+          <CardDescription>{EXPLANATIONS[setting.channel]}</CardDescription>
         </CardHeader>
         <CardContent className="grid gap-4">
           {setting.serverProblem ? (

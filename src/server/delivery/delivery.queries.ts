@@ -106,7 +106,7 @@ export function findDeliveryContext(db: Db, deliveryId: string) {
     .innerJoin("event", "event.id", "delivery.event_id")
     .innerJoin("category", "category.id", "event.category_id")
     .innerJoin("user", "user.id", "delivery.user_id")
-    .innerJoin("auth_user", "auth_user.id", "user.external_id")
+    .leftJoin("auth_user", "auth_user.id", "user.external_id")
     .leftJoin("notification_channel", (join) => join.onRef("notification_channel.user_id", "=", "delivery.user_id").onRef("notification_channel.channel", "=", "delivery.channel"))
     .select([
       "delivery.id",

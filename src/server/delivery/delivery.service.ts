@@ -57,9 +57,9 @@ export function channelContext(deps: Pick<DeliveryDeps, "db" | "env" | "mailer" 
 }
 
 /** The config a channel receives: the user's saved config, plus the account email for the email channel. */
-export function channelConfigFor(channel: string, saved: string | null, email: string, emailVerified: boolean | number) {
+export function channelConfigFor(channel: string, saved: string | null, email: string | null, emailVerified: boolean | number | null) {
   const config = saved ? (JSON.parse(saved) as Record<string, unknown>) : {};
-  return channel === "email" ? { ...config, recipient: { address: email, verified: Boolean(emailVerified) } } : config;
+  return channel === "email" && email ? { ...config, recipient: { address: email, verified: Boolean(emailVerified) } } : config;
 }
 
 /** Sends with the channel and turns a thrown error (timeout, network) into a retry. */
