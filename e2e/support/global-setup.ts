@@ -66,6 +66,8 @@ export default async function globalSetup() {
       OIDC_NAME,
       LOG_LEVEL: "warn",
       NEXT_TELEMETRY_DISABLED: "1",
+      // The notification tests point channels at fakes on 127.0.0.1 over http.
+      ALLOW_INSECURE_WEBHOOK_URLS: "true",
       // Every browser test signs in from 127.0.0.1; the throttle itself is covered by the HTTP tests.
       AUTH_THROTTLE_IP_MAX: "10000",
       AUTH_THROTTLE_ACCOUNT_MAX: "50",

@@ -78,10 +78,16 @@ function DeliveryRow({ eventId, delivery: d }: { eventId: string; delivery: Deli
           {d.lastStatusCode ?? <Muted>—</Muted>}
         </Detail>
         <Detail label="Next attempt" testId="delivery-next-attempt">
-          {d.nextAttemptAt ? <Time value={d.nextAttemptAt} due /> : <Muted>—</Muted>}
+          {d.nextAttemptAt ? <NextAttempt value={d.nextAttemptAt} /> : <Muted>—</Muted>}
         </Detail>
         <Detail label="Delivered" testId="delivery-delivered-at">
-          {d.deliveredAt ? <Time value={d.deliveredAt} /> : <Muted>—</Muted>}
+          {d.deliveredAt ? (
+            <time dateTime={d.deliveredAt} className="font-normal">
+              {formatTimeExact(d.deliveredAt)}
+            </time>
+          ) : (
+            <Muted>—</Muted>
+          )}
         </Detail>
       </dl>
 
@@ -117,9 +123,9 @@ function Muted({ children }: { children: ReactNode }) {
   return <span className="font-normal text-muted-foreground">{children}</span>;
 }
 
-function Time({ value, due = false }: { value: string; due?: boolean }) {
-  // A retry whose time has come is waiting for the worker, not "3 sec. ago".
-  const overdue = due && new Date(value).getTime() <= Date.now();
+/** When the next attempt is due, counting down; once due it waits for the worker, not "3 sec. ago". */
+function NextAttempt({ value }: { value: string }) {
+  const overdue = new Date(value).getTime() <= Date.now();
   return (
     <time dateTime={value} className="grid">
       <span>{overdue ? "Due now" : formatRelativePrecise(value)}</span>

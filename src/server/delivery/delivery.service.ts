@@ -69,8 +69,11 @@ export async function sendVia(channel: ChannelName, notification: Notification, 
   try {
     return await impl.send(notification, config, ctx);
   } catch (error) {
-    const name = (error as Error)?.name;
-    const message = name === "TimeoutError" || name === "AbortError" ? "Timed out" : ((error as Error)?.message ?? String(error));
+    const err = error as Error & { cause?: { code?: string; message?: string } };
+    const timedOut = err?.name === "TimeoutError" || err?.name === "AbortError";
+    // fetch reports every network failure as "fetch failed"; the cause says which (ECONNREFUSED, ENOTFOUND…).
+    const cause = err?.cause?.code ?? err?.cause?.message;
+    const message = timedOut ? "Timed out" : cause ? `${err.message}: ${cause}` : (err?.message ?? String(error));
     return { kind: "retry", error: message.slice(0, 500) };
   }
 }

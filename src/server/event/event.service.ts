@@ -27,7 +27,7 @@ export type AcceptedEvent = {
 };
 
 const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
-const NO_CHANNEL_WARNING = "Stored. No notification channel is enabled, so nobody was notified. Set one up in the dashboard under Settings → Notifications.";
+const NO_CHANNEL_WARNING = "Stored. No notification channel is enabled for this category, so nobody was notified. Set one up in the dashboard under Settings → Notifications.";
 
 type Owner = { userId: string; eventLimit: number };
 
