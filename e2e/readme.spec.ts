@@ -36,10 +36,10 @@ test("the real server reads bodies from the socket with the 64 KB limit", async 
   const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
   await page.request.post("/api/v1/categories", { headers, data: { name: "sale" } });
 
-  const big = await page.request.post("/api/v1/events", { headers, data: JSON.stringify({ category: "sale", description: "x".repeat(70_000) }) });
+  const big = await page.request.post("/api/v1/events", { headers, data: Buffer.from(JSON.stringify({ category: "sale", description: "x".repeat(70_000) })) });
   expect(big.status()).toBe(413);
   expect((await big.json()).error.code).toBe("PAYLOAD_TOO_LARGE");
-  const broken = await page.request.post("/api/v1/events", { headers, data: '{"category":' });
+  const broken = await page.request.post("/api/v1/events", { headers, data: Buffer.from('{"category":') });
   expect(broken.status()).toBe(400);
   // The connection is still usable and nothing was stored.
   const ok = await page.request.post("/api/v1/events", { headers, data: { category: "sale" } });
