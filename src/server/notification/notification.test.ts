@@ -126,3 +126,15 @@ describe("Telegram linking", () => {
     expect(settings.find((s) => s.channel === "telegram")!.config.chatId).toBeUndefined();
   });
 });
+
+describe("Discord sign-in", () => {
+  it("fills in the Discord ID of the Discord DM channel", async () => {
+    const v = await t.signUpWithKey("discord-user@example.com");
+    const authUser = await t.db.selectFrom("auth_user").select("id").where("email", "=", "discord-user@example.com").executeTakeFirstOrThrow();
+    const ctx = await t.services.auth.$context;
+    // What Better Auth does when this user signs in with Discord (account linking).
+    await ctx.internalAdapter.createAccount({ providerId: "discord", accountId: "80351110224678912", userId: authUser.id });
+    const settings = (await t.trpc("notification.list", v.cookie, undefined, "query")).data as { channel: string; enabled: boolean; config: { discordUserId?: string } }[];
+    expect(settings.find((s) => s.channel === "discord_dm")).toMatchObject({ enabled: false, config: { discordUserId: "80351110224678912" } });
+  });
+});
