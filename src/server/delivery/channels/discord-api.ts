@@ -29,5 +29,5 @@ function firstFormError(errors: unknown, path: string[] = []): string | undefine
   return undefined;
 }
 
-/** Discord asks API clients to identify themselves as `DiscordBot ($url, $version)`. */
-export const DISCORD_USER_AGENT = "DiscordBot (https://github.com/pingpilot/pingpilot, 0.1.0)";
+/** Discord asks API clients to identify themselves as `DiscordBot ($url, $version)`; the URL is this instance. */
+export const discordUserAgent = (eventUrl: string) => `DiscordBot (${new URL(eventUrl).origin}, 0.1.0)`;

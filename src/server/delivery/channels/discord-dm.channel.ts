@@ -5,7 +5,7 @@
 import type { z } from "zod";
 import type { channelConfigSchemas } from "@/shared/notification";
 import { outcomeOf, type Channel, type ChannelContext } from "./channel";
-import { DISCORD_USER_AGENT, discordReason } from "./discord-api";
+import { discordReason, discordUserAgent } from "./discord-api";
 import { discordEmbed } from "./discord-embed";
 
 export type DiscordDmConfig = z.infer<ReturnType<typeof channelConfigSchemas>["discord_dm"]>;
@@ -18,7 +18,7 @@ export const discordDmChannel: Channel<DiscordDmConfig> = {
     const post = (path: string, body: unknown) =>
       ctx.fetch(`${ctx.discord.apiUrl}${path}`, {
         method: "POST",
-        headers: { authorization: `Bot ${token}`, "content-type": "application/json", "user-agent": DISCORD_USER_AGENT },
+        headers: { authorization: `Bot ${token}`, "content-type": "application/json", "user-agent": discordUserAgent(notification.eventUrl) },
         body: JSON.stringify(body),
       });
 
