@@ -178,3 +178,14 @@ export function env(): Env {
 export function setEnvForProcess(value: Env) {
   (globalThis as EnvHolder)[ENV_KEY] = value;
 }
+
+/** For process entry points: the environment, or one clear message and exit code 1. */
+export function envOrExit(): Env {
+  try {
+    return env();
+  } catch (error) {
+    if (!(error instanceof EnvError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}

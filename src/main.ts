@@ -7,7 +7,7 @@ import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
 import { getRequestListener } from "@hono/node-server";
 import next from "next";
-import { env as loadEnv, EnvError } from "@/env";
+import { envOrExit } from "@/env";
 import { migrateToLatest } from "@/server/db/migrate";
 import { createDeliveryWorker } from "@/server/delivery/delivery.worker";
 import { createApp, handledByHono } from "@/server/http/app";
@@ -17,16 +17,7 @@ import { closeServices, createServices, registerServices } from "@/server/servic
 const DRAIN_TIMEOUT_MS = 10_000;
 
 async function main() {
-  let env;
-  try {
-    env = loadEnv();
-  } catch (error) {
-    if (error instanceof EnvError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const env = envOrExit();
   const s = createServices(env);
   registerServices(s);
   const { logger } = s;

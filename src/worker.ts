@@ -2,21 +2,12 @@
  * `npm run worker`: the delivery worker alone, for deployments that run web instances with
  * WORKER=false. Any number of these can share a PostgreSQL database.
  */
-import { env as loadEnv, EnvError } from "@/env";
+import { envOrExit } from "@/env";
 import { migrateToLatest } from "@/server/db/migrate";
 import { createDeliveryWorker } from "@/server/delivery/delivery.worker";
 import { closeServices, createServices } from "@/server/services";
 
-let env;
-try {
-  env = loadEnv();
-} catch (error) {
-  if (error instanceof EnvError) {
-    console.error(error.message);
-    process.exit(1);
-  }
-  throw error;
-}
+const env = envOrExit();
 const s = createServices(env);
 await migrateToLatest(s.db);
 const worker = createDeliveryWorker(s);

@@ -122,8 +122,9 @@ export function findIdempotencyRecord(db: Db, userId: string, key: string) {
 export type EventListFilter = { userId: string; categoryId?: string; from?: string; to?: string; beforeId?: string; limit: number };
 
 /** Newest first; `beforeId` is the cursor (UUIDv7 ids sort by creation time). Always scoped to the user. */
-export function listEventsPage(db: Db, f: EventListFilter) {
-  let q = db
+/** An event with its category's name, always scoped to its owner. */
+const eventsOf = (db: Db, userId: string) =>
+  db
     .selectFrom("event")
     .innerJoin("category", "category.id", "event.category_id")
     .select([
@@ -137,7 +138,10 @@ export function listEventsPage(db: Db, f: EventListFilter) {
       "event.occurred_at",
       "event.created_at",
     ])
-    .where("event.user_id", "=", f.userId);
+    .where("event.user_id", "=", userId);
+
+export function listEventsPage(db: Db, f: EventListFilter) {
+  let q = eventsOf(db, f.userId);
   if (f.categoryId) q = q.where("event.category_id", "=", f.categoryId);
   if (f.from) q = q.where("event.created_at", ">=", f.from);
   if (f.to) q = q.where("event.created_at", "<", f.to);
@@ -146,22 +150,7 @@ export function listEventsPage(db: Db, f: EventListFilter) {
 }
 
 export function findEventById(db: Db, userId: string, id: string) {
-  return db
-    .selectFrom("event")
-    .innerJoin("category", "category.id", "event.category_id")
-    .select([
-      "event.id",
-      "category.name as category",
-      "category.id as category_id",
-      "event.description",
-      "event.fields",
-      "event.tags",
-      "event.status",
-      "event.notify",
-      "event.occurred_at",
-      "event.created_at",
-    ])
-    .where("event.user_id", "=", userId)
+  return eventsOf(db, userId)
     .where("event.id", "=", id)
     .executeTakeFirst();
 }
