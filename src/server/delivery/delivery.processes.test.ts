@@ -22,7 +22,8 @@ afterAll(async () => {
 
 function startWorker(t: TestApp, id: string): ChildProcess {
   const database = t.env.database;
-  return spawn(`${root}node_modules/.bin/tsx`, ["src/worker.ts"], {
+  // node itself (not the tsx wrapper, which would leave its child running after a SIGKILL).
+  return spawn(process.execPath, ["--import", "tsx", "src/worker.ts"], {
     cwd: root,
     stdio: ["ignore", "ignore", "inherit"],
     env: {
@@ -75,6 +76,7 @@ describe("delivery across processes", () => {
       const first = startWorker(t, "first");
       await expect.poll(() => receiver.received.length + slack.received.length, { timeout: 60_000, interval: 20 }).toBeGreaterThanOrEqual(300);
       await kill9(first);
+      expect(first.signalCode).toBe("SIGKILL");
       const deliveredBeforeCrash = receiver.received.length + slack.received.length;
       expect(deliveredBeforeCrash).toBeLessThan(2000); // the crash really interrupted the work
 
