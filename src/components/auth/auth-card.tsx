@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { ReactNode } from "react";
 
 /** Heading, one line of context, then the form: the shape of every auth page. */
@@ -23,5 +24,14 @@ export function OrDivider({ label = "or" }: { label?: string }) {
       {label}
       <span className="h-px flex-1 bg-border" />
     </div>
+  );
+}
+
+/** The footer of the password-reset pages. */
+export function BackToSignIn() {
+  return (
+    <Link href="/sign-in" className="font-medium text-foreground underline-offset-4 hover:underline">
+      Back to sign in
+    </Link>
   );
 }

@@ -1,12 +1,8 @@
 "use client";
-import { LoaderCircle } from "lucide-react";
 import { useState, type FormEvent } from "react";
-import { Button } from "@/components/ui/button";
-import { FormField } from "@/components/ui/form-field";
-import { Input } from "@/components/ui/input";
 import { authClient } from "@/lib/auth-client";
 import { authErrorMessage } from "./auth-error";
-import { ErrorMessage, SuccessMessage } from "./form-messages";
+import { EmailField, FormAlerts, SubmitButton } from "./auth-form-parts";
 
 export const RESET_SENT_MESSAGE = "If an account exists for that email, a reset link is on its way.";
 
@@ -30,18 +26,10 @@ export function ForgotPasswordForm() {
 
   return (
     <div className="space-y-5">
-      <div aria-live="polite" className="space-y-3 empty:hidden">
-        {error ? <ErrorMessage>{error}</ErrorMessage> : null}
-        {sent ? <SuccessMessage>{RESET_SENT_MESSAGE}</SuccessMessage> : null}
-      </div>
+      <FormAlerts error={error} notice={sent ? RESET_SENT_MESSAGE : null} />
       <form className="grid gap-4" onSubmit={requestReset}>
-        <FormField id="email" label="Email">
-          <Input id="email" name="email" type="email" autoComplete="email" inputMode="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
-        </FormField>
-        <Button type="submit" className="mt-1 w-full" disabled={pending}>
-          {pending ? <LoaderCircle className="animate-spin" aria-hidden /> : null}
-          Send reset link
-        </Button>
+        <EmailField value={email} onChange={setEmail} />
+        <SubmitButton pending={pending}>Send reset link</SubmitButton>
       </form>
     </div>
   );

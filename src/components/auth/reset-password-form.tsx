@@ -1,13 +1,10 @@
 "use client";
-import { LoaderCircle } from "lucide-react";
 import { useState, type FormEvent } from "react";
-import { Button } from "@/components/ui/button";
-import { FormField } from "@/components/ui/form-field";
-import { Input } from "@/components/ui/input";
+import { PasswordField } from "@/components/ui/form-field";
 import { authClient } from "@/lib/auth-client";
 import { passwordLengthProblem } from "@/shared/password-policy";
 import { authErrorCode, authErrorMessage } from "./auth-error";
-import { ErrorMessage } from "./form-messages";
+import { FormAlerts, SubmitButton } from "./auth-form-parts";
 
 export function ResetPasswordForm({ token }: { token: string }) {
   const [password, setPassword] = useState("");
@@ -38,26 +35,10 @@ export function ResetPasswordForm({ token }: { token: string }) {
 
   return (
     <div className="space-y-5">
-      <div aria-live="polite" className="empty:hidden">
-        {error ? <ErrorMessage>{error}</ErrorMessage> : null}
-      </div>
+      <FormAlerts error={error} />
       <form className="grid gap-4" onSubmit={setNewPassword}>
-        <FormField id="new-password" label="New password" hint="At least 12 characters. Long passphrases are great.">
-          <Input
-            id="new-password"
-            name="new-password"
-            type="password"
-            autoComplete="new-password"
-            required
-            aria-describedby="new-password-hint"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </FormField>
-        <Button type="submit" className="mt-1 w-full" disabled={pending}>
-          {pending ? <LoaderCircle className="animate-spin" aria-hidden /> : null}
-          Set new password
-        </Button>
+        <PasswordField id="new-password" label="New password" autoComplete="new-password" value={password} onChange={setPassword} />
+        <SubmitButton pending={pending}>Set new password</SubmitButton>
       </form>
     </div>
   );

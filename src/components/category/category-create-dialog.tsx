@@ -102,18 +102,26 @@ function CreateForm({ onDone }: { onDone: () => void }) {
 
       <CategoryPreview name={name || "category-name"} color={color} emoji={resolveEmoji(emoji, customEmoji) ?? null} />
 
-      <ErrorMessage>{error}</ErrorMessage>
+      <CategoryFormFooter error={error} pending={create.isPending} onCancel={onDone} submitLabel="Create category" />
+    </form>
+  );
+}
 
+/** The form's error (if any), then Cancel and the submit button with its spinner. */
+export function CategoryFormFooter({ error, pending, onCancel, submitLabel }: { error: string | null; pending: boolean; onCancel: () => void; submitLabel: string }) {
+  return (
+    <>
+      <ErrorMessage>{error}</ErrorMessage>
       <DialogFooter>
-        <Button variant="secondary" onClick={onDone}>
+        <Button variant="secondary" onClick={onCancel}>
           Cancel
         </Button>
-        <Button type="submit" disabled={create.isPending}>
-          {create.isPending ? <LoaderCircle className="animate-spin" aria-hidden /> : null}
-          Create category
+        <Button type="submit" disabled={pending}>
+          {pending ? <LoaderCircle className="animate-spin" aria-hidden /> : null}
+          {submitLabel}
         </Button>
       </DialogFooter>
-    </form>
+    </>
   );
 }
 

@@ -1,14 +1,11 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { LoaderCircle } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
-import { ErrorMessage } from "@/components/auth/form-messages";
-import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { PRESET_EMOJIS } from "@/shared/category";
 import { useTRPC } from "@/trpc/client";
-import { CategoryPreview } from "./category-create-dialog";
+import { CategoryFormFooter, CategoryPreview } from "./category-create-dialog";
 import { ColorField, EmojiField, resolveEmoji } from "./category-style-fields";
 import type { CategoryItem } from "./category-card";
 
@@ -64,16 +61,7 @@ function EditForm({ category, onDone }: { category: CategoryItem; onDone: () => 
       <ColorField value={color} onChange={setColor} />
       <EmojiField value={emoji} onChange={setEmoji} customText={customEmoji} onCustomTextChange={setCustomEmoji} />
       <CategoryPreview name={category.name} color={color} emoji={resolveEmoji(emoji, customEmoji) ?? null} />
-      <ErrorMessage>{error}</ErrorMessage>
-      <DialogFooter>
-        <Button variant="secondary" onClick={onDone}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={update.isPending}>
-          {update.isPending ? <LoaderCircle className="animate-spin" aria-hidden /> : null}
-          Save changes
-        </Button>
-      </DialogFooter>
+      <CategoryFormFooter error={error} pending={update.isPending} onCancel={onDone} submitLabel="Save changes" />
     </form>
   );
 }

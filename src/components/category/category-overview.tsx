@@ -5,7 +5,7 @@ import { PageHeader } from "@/components/app-shell/page-header";
 import { ErrorMessage } from "@/components/auth/form-messages";
 import { CurlSnippet } from "@/components/onboarding/curl-snippet";
 import { Button } from "@/components/ui/button";
-import { Skeleton } from "@/components/ui/skeleton";
+import { SkeletonCards } from "@/components/ui/skeleton";
 import { UsageCard } from "@/components/usage/usage-card";
 import { QUICK_START_CATEGORIES } from "@/shared/category";
 import { useTRPC } from "@/trpc/client";
@@ -43,15 +43,13 @@ export function CategoryOverview({ appUrl }: { appUrl: string }) {
 
       <section aria-label="Categories" className="mt-6">
         {categories.isPending ? (
-          <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3" aria-busy="true" aria-label="Loading categories">
-            {Array.from({ length: 3 }, (_, i) => (
-              <div key={i} className="rounded-xl border bg-card p-5">
-                <Skeleton className="h-10 w-32" />
-                <Skeleton className="mt-5 h-8 w-16" />
-                <Skeleton className="mt-3 h-3 w-full" />
-              </div>
-            ))}
-          </div>
+          <SkeletonCards
+            className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3"
+            cardClassName="p-5"
+            aria-busy="true"
+            aria-label="Loading categories"
+            bars={["h-10 w-32", "mt-5 h-8 w-16", "mt-3 h-3 w-full"]}
+          />
         ) : categories.isError ? (
           <ErrorMessage>Your categories could not load: {categories.error.message}</ErrorMessage>
         ) : empty ? (

@@ -1,7 +1,7 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import { ErrorMessage } from "@/components/auth/form-messages";
-import { Skeleton } from "@/components/ui/skeleton";
+import { SkeletonCards } from "@/components/ui/skeleton";
 import { useTRPC } from "@/trpc/client";
 import { NotificationChannelCard } from "./notification-channel-card";
 
@@ -22,15 +22,13 @@ export function NotificationSettings() {
         </p>
       </div>
       {channels.isPending ? (
-        <div className="grid gap-6" aria-busy="true" aria-label="Loading notification channels">
-          {Array.from({ length: 3 }, (_, i) => (
-            <div key={i} className="rounded-xl border bg-card p-6">
-              <Skeleton className="h-5 w-40" />
-              <Skeleton className="mt-3 h-4 w-72 max-w-full" />
-              <Skeleton className="mt-6 h-9 w-full max-w-md" />
-            </div>
-          ))}
-        </div>
+        <SkeletonCards
+          className="grid gap-6"
+          cardClassName="p-6"
+          aria-busy="true"
+          aria-label="Loading notification channels"
+          bars={["h-5 w-40", "mt-3 h-4 w-72 max-w-full", "mt-6 h-9 w-full max-w-md"]}
+        />
       ) : channels.isError ? (
         <ErrorMessage>Your notification settings could not load: {channels.error.message}</ErrorMessage>
       ) : (

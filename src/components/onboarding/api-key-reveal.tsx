@@ -1,10 +1,11 @@
 "use client";
 import { useMutation } from "@tanstack/react-query";
-import { Check, Copy, KeyRound, TriangleAlert } from "lucide-react";
-import { useEffect, useRef, useState } from "react";
-import { toast } from "sonner";
+import { KeyRound, TriangleAlert } from "lucide-react";
+import { useEffect, useRef } from "react";
+import { ApiKeyShownOnceWarning } from "@/components/api-key/api-key-secret";
 import { Alert, AlertContent } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { CopyField } from "@/components/ui/copy-field";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useTRPC } from "@/trpc/client";
 import { CurlSnippet } from "./curl-snippet";
@@ -15,7 +16,6 @@ export function ApiKeyReveal({ appUrl }: { appUrl: string }) {
   const reveal = useMutation(trpc.apiKey.revealNew.mutationOptions());
   const { mutate } = reveal;
   const requested = useRef(false);
-  const [copied, setCopied] = useState(false);
 
   useEffect(() => {
     // Strict mode runs effects twice in development; the key must be requested only once.
@@ -61,39 +61,10 @@ export function ApiKeyReveal({ appUrl }: { appUrl: string }) {
     );
   }
 
-  async function copyKey(key: string) {
-    try {
-      await navigator.clipboard.writeText(key);
-      setCopied(true);
-      toast.success("Copied");
-      setTimeout(() => setCopied(false), 2000);
-    } catch {
-      toast.error("Copying is blocked here. Select the key and copy it by hand.");
-    }
-  }
-
   return (
     <div className="space-y-5">
-      <div className="space-y-2">
-        <div className="flex min-w-0 items-stretch gap-2">
-          <code
-            data-testid="api-key"
-            className="flex min-w-0 flex-1 items-center overflow-x-auto rounded-md border bg-muted px-3 py-2 font-mono text-sm [overflow-wrap:anywhere] select-all"
-          >
-            {created.key}
-          </code>
-          <Button variant="secondary" className="h-auto" onClick={() => void copyKey(created.key)}>
-            {copied ? <Check aria-hidden /> : <Copy aria-hidden />}
-            Copy
-          </Button>
-        </div>
-      </div>
-      <Alert variant="warning">
-        <TriangleAlert aria-hidden />
-        <AlertContent>
-          This key is shown only once. Copy it now and keep it somewhere safe — PingPilot stores only a hash and cannot show it again.
-        </AlertContent>
-      </Alert>
+      <CopyField value={created.key} itemName="key" testId="api-key" />
+      <ApiKeyShownOnceWarning />
       <CurlSnippet appUrl={appUrl} apiKey={created.key} />
     </div>
   );

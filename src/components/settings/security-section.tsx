@@ -6,8 +6,7 @@ import { authErrorMessage } from "@/components/auth/auth-error";
 import { ErrorMessage, SuccessMessage } from "@/components/auth/form-messages";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
-import { FormField } from "@/components/ui/form-field";
-import { Input } from "@/components/ui/input";
+import { PasswordField } from "@/components/ui/form-field";
 import { authClient } from "@/lib/auth-client";
 import { passwordLengthProblem } from "@/shared/password-policy";
 
@@ -53,29 +52,8 @@ export function SecuritySection() {
           {error ? <ErrorMessage>{error}</ErrorMessage> : null}
           {changed ? <SuccessMessage>{PASSWORD_CHANGED}</SuccessMessage> : null}
           <div className="grid max-w-sm gap-4">
-            <FormField id="current-password" label="Current password">
-              <Input
-                id="current-password"
-                name="current-password"
-                type="password"
-                autoComplete="current-password"
-                required
-                value={currentPassword}
-                onChange={(e) => setCurrentPassword(e.target.value)}
-              />
-            </FormField>
-            <FormField id="new-password" label="New password" hint="At least 12 characters. Long passphrases are great.">
-              <Input
-                id="new-password"
-                name="new-password"
-                type="password"
-                autoComplete="new-password"
-                required
-                aria-describedby="new-password-hint"
-                value={newPassword}
-                onChange={(e) => setNewPassword(e.target.value)}
-              />
-            </FormField>
+            <PasswordField id="current-password" label="Current password" autoComplete="current-password" value={currentPassword} onChange={setCurrentPassword} />
+            <PasswordField id="new-password" label="New password" autoComplete="new-password" value={newPassword} onChange={setNewPassword} />
           </div>
         </CardContent>
         <CardFooter className="justify-end">

@@ -5,8 +5,23 @@ import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/lib/utils";
 
-/** A value to copy (a command, a secret): monospace, selectable in one click, with a Copy button. */
-export function CopyField({ value, label = "Copy", testId, className }: { value: string; label?: string; testId?: string; className?: string }) {
+/**
+ * A value to copy (a command, a secret): monospace, selectable in one click, with a Copy button.
+ * `itemName` is what the "copy it by hand" fallback calls the value.
+ */
+export function CopyField({
+  value,
+  label = "Copy",
+  itemName = "text",
+  testId,
+  className,
+}: {
+  value: string;
+  label?: string;
+  itemName?: string;
+  testId?: string;
+  className?: string;
+}) {
   const [copied, setCopied] = useState(false);
 
   async function copy() {
@@ -16,7 +31,7 @@ export function CopyField({ value, label = "Copy", testId, className }: { value:
       toast.success("Copied");
       setTimeout(() => setCopied(false), 2000);
     } catch {
-      toast.error("Copying is blocked here. Select the text and copy it by hand.");
+      toast.error(`Copying is blocked here. Select the ${itemName} and copy it by hand.`);
     }
   }
 

@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { AuthCard } from "@/components/auth/auth-card";
+import { AuthCard, BackToSignIn } from "@/components/auth/auth-card";
 import { ForgotPasswordForm } from "@/components/auth/forgot-password-form";
 
 export const metadata: Metadata = { title: "Forgot password" };
@@ -10,11 +9,7 @@ export default function ForgotPasswordPage() {
     <AuthCard
       title="Reset your password"
       description="Enter the email you signed up with and we'll send you a link to choose a new password."
-      footer={
-        <Link href="/sign-in" className="font-medium text-foreground underline-offset-4 hover:underline">
-          Back to sign in
-        </Link>
-      }
+      footer={<BackToSignIn />}
     >
       <ForgotPasswordForm />
     </AuthCard>

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { AuthCard } from "@/components/auth/auth-card";
+import { AuthCard, BackToSignIn } from "@/components/auth/auth-card";
 import { ErrorMessage } from "@/components/auth/form-messages";
 import { ResetPasswordForm } from "@/components/auth/reset-password-form";
 import { Button } from "@/components/ui/button";
@@ -35,11 +35,7 @@ export default async function ResetPasswordPage({ searchParams }: { searchParams
     <AuthCard
       title="Choose a new password"
       description="Your other sessions will be signed out."
-      footer={
-        <Link href="/sign-in" className="font-medium text-foreground underline-offset-4 hover:underline">
-          Back to sign in
-        </Link>
-      }
+      footer={<BackToSignIn />}
     >
       <ResetPasswordForm token={token} />
     </AuthCard>
