@@ -159,3 +159,9 @@ export async function updateDeliveryForRetry(db: Db, userId: string, deliveryId:
     .executeTakeFirst();
   return result?.event_id;
 }
+
+/** Channel and status of every delivery of these events, for the events table (one query per page). */
+export function listDeliveryStatuses(db: Db, eventIds: string[]) {
+  if (!eventIds.length) return Promise.resolve([]);
+  return db.selectFrom("delivery").select(["event_id", "channel", "status"]).where("event_id", "in", eventIds).orderBy("channel").execute();
+}

@@ -6,10 +6,25 @@ import { getEventOrThrow, listEvents } from "./event.service";
 export const eventRouter = router({
   get: protectedProcedure.input(z.object({ id: z.string().max(64) })).query(({ ctx, input }) => getEventOrThrow(ctx.services.db, ctx.user.id, input.id)),
   list: protectedProcedure
-    .input(z.object({ categoryId: z.string().max(64).optional(), cursor: z.string().max(64).optional(), limit: z.number().int().min(1).max(100).default(50) }))
+    .input(
+      z.object({
+        categoryId: z.string().max(64).optional(),
+        from: z.iso.datetime({ offset: true }).optional(),
+        to: z.iso.datetime({ offset: true }).optional(),
+        cursor: z.string().max(64).optional(),
+        limit: z.number().int().min(1).max(100).default(50),
+      }),
+    )
     .query(async ({ ctx, input }) => {
       // Resolving the category through the user's own rows keeps another tenant's id useless.
       if (input.categoryId) await getCategoryByIdOrThrow(ctx.services.db, ctx.user.id, input.categoryId);
-      return listEvents(ctx.services.db, { userId: ctx.user.id, categoryId: input.categoryId, cursor: input.cursor, limit: input.limit });
+      return listEvents(ctx.services.db, {
+        userId: ctx.user.id,
+        categoryId: input.categoryId,
+        from: input.from ? new Date(input.from) : undefined,
+        to: input.to ? new Date(input.to) : undefined,
+        cursor: input.cursor,
+        limit: input.limit,
+      });
     }),
 });

@@ -5,6 +5,7 @@ import type { EventFields } from "@/server/db/types";
 import { AppError } from "@/server/errors";
 import { quotaPeriod, type QuotaState } from "@/server/quota/quota.service";
 import { normalizeCategoryName } from "@/shared/category";
+import { listDeliveryStatuses } from "@/server/delivery/delivery.queries";
 import { listEventDeliveries } from "@/server/delivery/delivery.service";
 import { findEventById, findIdempotencyRecord, listEventsPage, storeEvent } from "./event.queries";
 
@@ -132,8 +133,10 @@ export async function listEvents(db: Db, filter: { userId: string; categoryId?: 
     limit: filter.limit + 1,
   });
   const page = rows.slice(0, filter.limit);
+  const statuses = await listDeliveryStatuses(db, page.map((r) => r.id));
+  const deliveriesOf = (id: string) => statuses.filter((d) => d.event_id === id).map((d) => ({ channel: d.channel, status: d.status }));
   return {
-    data: page.map(toEventDto),
+    data: page.map((r) => ({ ...toEventDto(r), deliveries: deliveriesOf(r.id) })),
     nextCursor: rows.length > filter.limit ? page[page.length - 1]!.id : null,
   };
 }

@@ -4,6 +4,7 @@ import { deliveryRouter } from "@/server/delivery/delivery.router";
 import { eventRouter } from "@/server/event/event.router";
 import { notificationRouter } from "@/server/notification/notification.router";
 import { quotaRouter } from "@/server/quota/quota.router";
+import { statsRouter } from "@/server/stats/stats.router";
 import { userRouter } from "@/server/user/user.router";
 import { publicProcedure, router } from "./init";
 
@@ -16,6 +17,7 @@ export const appRouter = router({
   delivery: deliveryRouter,
   notification: notificationRouter,
   quota: quotaRouter,
+  stats: statsRouter,
 });
 
 export type AppRouter = typeof appRouter;

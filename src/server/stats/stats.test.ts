@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordEvent } from "@/server/event/event.service";
+import { startTestApp, type TestApp } from "../../../tests/support/test-app";
+import { getCategoryStats } from "./stats.service";
+
+let t: TestApp;
+let userId: string;
+let cookie: string;
+const at = (iso: string) => new Date(iso);
+
+/** Events with known times and values; the expected figures below are computed by hand. */
+const EVENTS: [string, Record<string, string | number | boolean>][] = [
+  ["2026-10-31T23:59:59.999Z", { amount: 1000, plan: "OLD" }], // previous month: outside every range below
+  ["2026-11-01T00:00:00.000Z", { amount: 10, plan: "PRO" }], // month start, inclusive
+  ["2026-11-01T00:30:00.000Z", { amount: 2.5, trial: true }],
+  ["2026-11-15T12:00:00.000Z", { amount: -4, coupon: "X" }],
+  ["2026-11-27T23:59:59.999Z", { seats: 3 }], // the last instant before midnight
+  ["2026-11-28T00:00:00.000Z", { amount: 7, seats: 2 }], // midnight: "today"
+  ["2026-11-28T09:15:00.000Z", { amount: 1, plan: "FREE", note: "12" }], // a numeric-looking string is not a number
+];
+
+beforeAll(async () => {
+  t = await startTestApp({ env: { API_RATE_LIMIT_BURST: "100000", API_RATE_LIMIT_PER_SECOND: "100000" } });
+  const u = await t.signUpWithKey("stats@example.com");
+  cookie = u.cookie;
+  userId = (await t.db.selectFrom("user").select("id").where("email", "=", "stats@example.com").executeTakeFirstOrThrow()).id;
+  await t.trpc("category.create", cookie, { name: "sale", color: "#FFEB3B" });
+  await t.trpc("category.create", cookie, { name: "other", color: "#FF6B6B" });
+  for (const [time, fields] of EVENTS) await recordEvent(t.db, { userId, eventLimit: 1000 }, { category: "sale", fields }, at(time));
+  await recordEvent(t.db, { userId, eventLimit: 1000 }, { category: "other", fields: { amount: 99999 } }, at("2026-11-28T01:00:00.000Z"));
+});
+afterAll(() => t.close());
+
+describe("category stats (in SQL)", () => {
+  it("a month: total, every field seen, sums over numbers only, day buckets from the month start", async () => {
+    const s = await getCategoryStats(t.db, userId, "sale", at("2026-11-01T00:00:00Z"), at("2026-12-01T00:00:00Z"));
+    expect(s.total).toBe(6);
+    expect(s.fields).toEqual(["amount", "coupon", "note", "plan", "seats", "trial"]);
+    expect(s.sums).toEqual([
+      { field: "amount", sum: 16.5, count: 5 },
+      { field: "seats", sum: 5, count: 2 },
+    ]);
+    expect(s.range.unit).toBe("day");
+    expect(s.buckets).toHaveLength(30);
+    const byDay = Object.fromEntries(s.buckets.filter((b) => b.count).map((b) => [b.start.slice(0, 10), b.count]));
+    expect(byDay).toEqual({ "2026-11-01": 2, "2026-11-15": 1, "2026-11-27": 1, "2026-11-28": 2 });
+  });
+
+  it("today starts exactly at midnight UTC; hour buckets", async () => {
+    const s = await getCategoryStats(t.db, userId, "sale", at("2026-11-28T00:00:00Z"), at("2026-11-29T00:00:00Z"));
+    expect(s.total).toBe(2);
+    expect(s.sums).toEqual([
+      { field: "amount", sum: 8, count: 2 },
+      { field: "seats", sum: 2, count: 1 },
+    ]);
+    expect(s.range.unit).toBe("hour");
+    expect(s.buckets).toHaveLength(24);
+    expect(s.buckets.filter((b) => b.count)).toEqual([
+      { start: "2026-11-28T00:00:00.000Z", count: 1 },
+      { start: "2026-11-28T09:00:00.000Z", count: 1 },
+    ]);
+  });
+
+  it("the day before ends just before midnight", async () => {
+    const s = await getCategoryStats(t.db, userId, "sale", at("2026-11-27T00:00:00Z"), at("2026-11-28T00:00:00Z"));
+    expect(s.total).toBe(1);
+    expect(s.sums).toEqual([{ field: "seats", sum: 3, count: 1 }]);
+  });
+
+  it("an empty range has zero buckets filled in and no sums", async () => {
+    const s = await getCategoryStats(t.db, userId, "sale", at("2026-11-20T00:00:00Z"), at("2026-11-22T00:00:00Z"));
+    expect(s.total).toBe(0);
+    expect(s.sums).toEqual([]);
+    expect(s.buckets).toHaveLength(48);
+    expect(s.buckets.every((b) => b.count === 0)).toBe(true);
+  });
+
+  it("over tRPC, only for the owner's category", async () => {
+    const own = await t.trpc("stats.category", cookie, { name: "sale", from: "2026-11-01T00:00:00Z", to: "2026-12-01T00:00:00Z" }, "query");
+    expect(own.data.total).toBe(6);
+    const other = await t.signUpWithKey("stats-other@example.com");
+    const res = await t.trpc("stats.category", other.cookie, { name: "sale", from: "2026-11-01T00:00:00Z", to: "2026-12-01T00:00:00Z" }, "query");
+    expect(res.error.data.code).toBe("NOT_FOUND");
+    const backwards = await t.trpc("stats.category", cookie, { name: "sale", from: "2026-12-01T00:00:00Z", to: "2026-11-01T00:00:00Z" }, "query");
+    expect(backwards.error.data.code).toBe("UNPROCESSABLE_CONTENT");
+  });
+});
