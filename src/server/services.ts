@@ -4,6 +4,7 @@ import { createAuth, type Auth } from "@/server/auth/auth";
 import { createDb, type Db } from "@/server/db/db";
 import { createLogger, type Logger } from "@/server/log/logger";
 import { createMailer, type Mailer } from "@/server/mail/mailer";
+import { createRealtimeBus, type RealtimeBus } from "@/server/realtime/realtime.bus";
 import { createRateLimiter, type RateLimiter } from "@/server/security/rate-limit";
 import { createThrottle, type Throttle } from "@/server/security/throttle";
 
@@ -21,6 +22,8 @@ export type Services = {
   clock: () => Date;
   /** Rung after an event with deliveries commits; the in-process worker listens. */
   deliveryBell: Bell;
+  /** Live messages to the signed-in browsers of a user (SSE). */
+  realtime: RealtimeBus;
 };
 
 export type Bell = { ring(): void; listen(fn: () => void): void };
@@ -46,7 +49,8 @@ export function createServices(env: Env, overrides: Partial<Pick<Services, "logg
   const rateLimiter = createRateLimiter({ perSecond: env.API_RATE_LIMIT_PER_SECOND, burst: env.API_RATE_LIMIT_BURST });
   const apiKeyCache = createApiKeyCache(API_KEY_CACHE_TTL_MS);
   const clock = overrides.clock ?? (() => new Date());
-  return { env, db, logger, mailer, auth, throttle, rateLimiter, apiKeyCache, clock, deliveryBell: createBell() };
+  const realtime = createRealtimeBus(env, logger);
+  return { env, db, logger, mailer, auth, throttle, rateLimiter, apiKeyCache, clock, deliveryBell: createBell(), realtime };
 }
 
 const KEY = Symbol.for("pingpilot.services");
@@ -66,5 +70,6 @@ export function registerServices(s: Services) {
 }
 
 export async function closeServices(s: Services) {
+  await s.realtime.close();
   await s.db.destroy();
 }

@@ -3,6 +3,7 @@ import { isoNow, toDate, type Db } from "@/server/db/db";
 import { AppError } from "@/server/errors";
 import type { Logger } from "@/server/log/logger";
 import type { Mailer } from "@/server/mail/mailer";
+import type { RealtimeBus } from "@/server/realtime/realtime.bus";
 import { updateChannelConfig } from "@/server/notification/notification.service";
 import type { ChannelContext, ChannelName, Notification, SendOutcome } from "./channels/channel";
 import { channels } from "./channels";
@@ -25,7 +26,16 @@ export function backoffDelayMs(retry: number, schedule: number[], retryAfterMs?:
   return Math.max(jittered, retryAfterMs ?? 0);
 }
 
-export type DeliveryDeps = { db: Db; env: Env; mailer: Mailer; logger: Logger; timeoutMs: number; schedule: number[] };
+export type DeliveryDeps = {
+  db: Db;
+  env: Env;
+  mailer: Mailer;
+  logger: Logger;
+  timeoutMs: number;
+  schedule: number[];
+  /** Tells the user's open dashboards (realtime bus). */
+  publish?: RealtimeBus["publish"];
+};
 
 type ContextRow = NonNullable<Awaited<ReturnType<typeof findDeliveryContext>>>;
 const parseJson = <T>(v: T | string): T => (typeof v === "string" ? (JSON.parse(v) as T) : v);
@@ -113,7 +123,9 @@ export async function attemptDelivery(deps: DeliveryDeps, claimed: { id: string;
   } else {
     await updateDeliveryAfterAttempt(deps.db, claimed.id, { status: "FAILED", attempts: attempt, lastError: error, lastStatusCode: statusCode });
   }
-  await updateEventStatusFromDeliveries(deps.db, claimed.event_id);
+  const eventStatus = await updateEventStatusFromDeliveries(deps.db, claimed.event_id);
+  const status = outcome.kind === "delivered" ? "DELIVERED" : outcome.kind === "retry" && attempt <= deps.schedule.length ? "PENDING" : "FAILED";
+  deps.publish?.(claimed.user_id, { type: "delivery.updated", eventId: claimed.event_id, channel: claimed.channel, status, eventStatus });
   return outcome;
 }
 

@@ -9,6 +9,7 @@ import { loadSession } from "./middleware/session";
 import { authRoutes } from "./routes/auth.route";
 import { devMailboxRoutes } from "./routes/dev-mailbox.route";
 import { healthRoutes } from "./routes/health.route";
+import { streamRoutes } from "./routes/stream.route";
 import { trpcRoutes } from "./routes/trpc.route";
 import { telegramWebhookRoutes } from "./routes/webhooks/telegram.route";
 import { v1Routes } from "./routes/v1/v1.route";
@@ -45,6 +46,7 @@ export function createApp(s: Services) {
     if (!c.get("session")) return sendError(c, 401, "UNAUTHENTICATED", "Sign in to use this endpoint.");
     return next();
   });
+  app.route("/api/stream", streamRoutes(s));
 
   app.notFound((c) => sendError(c, 404, "NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`));
   return app;

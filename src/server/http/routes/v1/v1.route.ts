@@ -70,7 +70,10 @@ export function v1Routes(s: Services) {
       throw err;
     });
     if (quota) useQuota(c, quota);
-    if (!replayed && event.deliveries.length) s.deliveryBell.ring();
+    if (!replayed) {
+      if (event.deliveries.length) s.deliveryBell.ring();
+      s.realtime.publish(owner.userId, { type: "event.created", eventId: event.id, category: event.category, createdAt: event.createdAt });
+    }
     if (replayed) c.header("Idempotent-Replayed", "true");
     return c.json(event, 202);
   };
