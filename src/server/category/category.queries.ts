@@ -13,24 +13,29 @@ export function findCategoryById(db: Db, userId: string, id: string) {
 }
 
 /**
- * The user's categories with this month's event count and last event time, in one grouped
- * query (no query per category).
+ * The user's categories with this month's event count and last event time. Correlated
+ * subqueries, each an index range or seek on event (category_id, created_at), so the cost
+ * follows the user's categories and this month's events, not all stored events.
  */
 export function listCategoriesWithStats(db: Db, userId: string, monthStartIso: string) {
   return db
     .selectFrom("category")
-    .leftJoin("event", "event.category_id", "category.id")
     .select([
       "category.id",
       "category.name",
       "category.color",
       "category.emoji",
       "category.created_at",
-      (eb) => eb.fn.max("event.created_at").as("last_event_at"),
-      (eb) => eb.fn.count<number>(eb.case().when("event.created_at", ">=", monthStartIso).then(1).end()).as("events_this_month"),
+      (eb) => eb.selectFrom("event").select((e) => e.fn.max("event.created_at").as("m")).whereRef("event.category_id", "=", "category.id").as("last_event_at"),
+      (eb) =>
+        eb
+          .selectFrom("event")
+          .select((e) => e.fn.countAll<number>().as("n"))
+          .whereRef("event.category_id", "=", "category.id")
+          .where("event.created_at", ">=", monthStartIso)
+          .as("events_this_month"),
     ])
     .where("category.user_id", "=", userId)
-    .groupBy(["category.id", "category.name", "category.color", "category.emoji", "category.created_at"])
     .orderBy("category.created_at")
     .orderBy("category.name")
     .execute();

@@ -3,6 +3,7 @@ import { toDate } from "@/server/db/db";
 import { AppError } from "@/server/errors";
 import { CATEGORY_NAME_RULE, CATEGORY_NAME_PATTERN, QUICK_START_CATEGORIES, normalizeCategoryName } from "@/shared/category";
 import { quotaPeriod } from "@/server/quota/quota.service";
+import { distinctFieldCountsSince } from "@/server/stats/stats.queries";
 import {
   countCategories,
   deleteCategoryRow,
@@ -22,10 +23,11 @@ export function toCategoryDto(row: { id: string; name: string; color: string; em
 
 export async function listCategories(db: Db, userId: string, now: Date) {
   const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString();
-  const rows = await listCategoriesWithStats(db, userId, monthStart);
+  const [rows, fieldCounts] = await Promise.all([listCategoriesWithStats(db, userId, monthStart), distinctFieldCountsSince(db, userId, monthStart)]);
   return rows.map((r) => ({
     ...toCategoryDto(r),
     eventsThisMonth: Number(r.events_this_month),
+    fieldsThisMonth: fieldCounts.get(r.id) ?? 0,
     lastEventAt: r.last_event_at ? toDate(r.last_event_at).toISOString() : null,
   }));
 }

@@ -85,3 +85,18 @@ describe("category stats (in SQL)", () => {
     expect(backwards.error.data.code).toBe("UNPROCESSABLE_CONTENT");
   });
 });
+
+describe("dashboard cards (one grouped query each)", () => {
+  it("count this month's events, the last ping and the distinct field names of this month", async () => {
+    const { listCategories } = await import("@/server/category/category.service");
+    const cards = await listCategories(t.db, userId, at("2026-11-28T12:00:00Z"));
+    const sale = cards.find((c) => c.name === "sale")!;
+    expect(sale.eventsThisMonth).toBe(6);
+    expect(sale.lastEventAt).toBe("2026-11-28T09:15:00.000Z");
+    // amount, plan, trial, coupon, seats, note (the October event's fields do not count)
+    expect(sale.fieldsThisMonth).toBe(6);
+    expect(cards.find((c) => c.name === "other")).toMatchObject({ eventsThisMonth: 1, fieldsThisMonth: 1 });
+    const december = await listCategories(t.db, userId, at("2026-12-02T00:00:00Z"));
+    expect(december.find((c) => c.name === "sale")).toMatchObject({ eventsThisMonth: 0, fieldsThisMonth: 0, lastEventAt: "2026-11-28T09:15:00.000Z" });
+  });
+});
