@@ -1,5 +1,6 @@
 import { syncSqliteTransaction, type Db } from "@/server/db/db";
-import type { EventFields, EventStatus } from "@/server/db/types";
+import type { Insertable } from "kysely";
+import type { EventFields, EventStatus, EventTable } from "@/server/db/types";
 import { insertDeliveriesQuery } from "@/server/delivery/delivery.queries";
 import { enabledChannelsQuery } from "@/server/notification/notification.queries";
 import { incrementQuotaUsageQuery } from "@/server/quota/quota.queries";
@@ -153,4 +154,9 @@ export function findEventById(db: Db, userId: string, id: string) {
   return eventsOf(db, userId)
     .where("event.id", "=", id)
     .executeTakeFirst();
+}
+
+/** Bulk insert of ready rows (the demo seed). */
+export function insertEventRows(db: Db, rows: Insertable<EventTable>[]) {
+  return db.insertInto("event").values(rows).execute();
 }
