@@ -13,11 +13,11 @@ export function findCategoryById(db: Db, userId: string, id: string) {
 }
 
 /**
- * The user's categories with this month's event count and last event time. Correlated
+ * The user's categories with their event count since `countSinceIso` and last event time. Correlated
  * subqueries, each an index range or seek on event (category_id, created_at), so the cost
  * follows the user's categories and this month's events, not all stored events.
  */
-export function listCategoriesWithStats(db: Db, userId: string, monthStartIso: string) {
+export function listCategoriesWithStats(db: Db, userId: string, countSinceIso: string) {
   return db
     .selectFrom("category")
     .select([
@@ -32,7 +32,7 @@ export function listCategoriesWithStats(db: Db, userId: string, monthStartIso: s
           .selectFrom("event")
           .select((e) => e.fn.countAll<number>().as("n"))
           .whereRef("event.category_id", "=", "category.id")
-          .where("event.created_at", ">=", monthStartIso)
+          .where("event.created_at", ">=", countSinceIso)
           .as("events_this_month"),
     ])
     .where("category.user_id", "=", userId)

@@ -3,7 +3,8 @@ import { toDate } from "@/server/db/db";
 import { AppError } from "@/server/errors";
 import { CATEGORY_NAME_RULE, CATEGORY_NAME_PATTERN, QUICK_START_CATEGORIES, normalizeCategoryName } from "@/shared/category";
 import { quotaPeriod } from "@/server/quota/quota.service";
-import { distinctFieldCountsSince } from "@/server/stats/stats.queries";
+import { closedDaysWithin, dayRollups } from "@/server/stats/rollup.service";
+import { distinctFieldNamesSince } from "@/server/stats/stats.queries";
 import {
   countCategories,
   deleteCategoryRow,
@@ -21,13 +22,27 @@ export function toCategoryDto(row: { id: string; name: string; color: string; em
   return { id: row.id, name: row.name, color: row.color, emoji: row.emoji, createdAt: toDate(row.created_at).toISOString() };
 }
 
+/**
+ * The dashboard cards: this month's event count and distinct field names (closed days from the
+ * daily rollups, the rest live), and the last ping.
+ */
 export async function listCategories(db: Db, userId: string, now: Date) {
-  const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString();
-  const [rows, fieldCounts] = await Promise.all([listCategoriesWithStats(db, userId, monthStart), distinctFieldCountsSince(db, userId, monthStart)]);
+  const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+  const closed = closedDaysWithin(new Date(monthStart), now, now);
+  const liveSince = new Date(closed?.end ?? monthStart).toISOString();
+  const [rows, liveFields] = await Promise.all([listCategoriesWithStats(db, userId, liveSince), distinctFieldNamesSince(db, userId, liveSince)]);
+  const rollups = closed ? await dayRollups(db, rows.map((r) => r.id), closed.start, closed.end) : [];
+  const fieldNames = new Map(rows.map((r) => [r.id, new Set<string>()]));
+  for (const f of liveFields) fieldNames.get(f.category_id)?.add(f.key);
+  const closedEvents = new Map<string, number>();
+  for (const day of rollups) {
+    closedEvents.set(day.categoryId, (closedEvents.get(day.categoryId) ?? 0) + day.events);
+    for (const key of Object.keys(day.fields)) fieldNames.get(day.categoryId)?.add(key);
+  }
   return rows.map((r) => ({
     ...toCategoryDto(r),
-    eventsThisMonth: Number(r.events_this_month),
-    fieldsThisMonth: fieldCounts.get(r.id) ?? 0,
+    eventsThisMonth: Number(r.events_this_month) + (closedEvents.get(r.id) ?? 0),
+    fieldsThisMonth: fieldNames.get(r.id)?.size ?? 0,
     lastEventAt: r.last_event_at ? toDate(r.last_event_at).toISOString() : null,
   }));
 }

@@ -167,6 +167,15 @@ export interface TelegramLinkTable {
   used_at: Timestamp | null;
 }
 
+export interface CategoryDayTable {
+  category_id: string;
+  /** "YYYY-MM-DD", UTC. */
+  day: string;
+  events: number;
+  /** JSON: { [field]: { seen, numeric, sum } }. */
+  fields: string;
+}
+
 export interface Database {
   auth_user: AuthUserTable;
   auth_session: AuthSessionTable;
@@ -184,6 +193,7 @@ export interface Database {
   delivery: DeliveryTable;
   delivery_attempt: DeliveryAttemptTable;
   telegram_link: TelegramLinkTable;
+  category_day: CategoryDayTable;
 }
 
 export type User = Selectable<UserTable>;

@@ -20,25 +20,6 @@ export async function countEventsInRange(db: Db, categoryId: string, r: Range) {
   return Number(row.n);
 }
 
-/** Every field name seen in the range, with the sum and count of its numeric values (booleans are not numbers). */
-export async function fieldStatsInRange(db: Db, categoryId: string, r: Range) {
-  const query = isPostgres(db)
-    ? sql<{ key: string; total: string | number | null; numeric: string | number }>`
-        select f.key, sum(case when jsonb_typeof(f.value) = 'number' then (f.value #>> '{}')::numeric end) as total,
-               count(*) filter (where jsonb_typeof(f.value) = 'number') as numeric
-        from event e, jsonb_each(e.fields) f
-        where e.category_id = ${categoryId} and e.created_at >= ${r.from} and e.created_at < ${r.to}
-        group by f.key order by f.key`
-    : sql<{ key: string; total: number | null; numeric: number }>`
-        select f.key, sum(case when f.type in ('integer', 'real') then f.value end) as total,
-               sum(f.type in ('integer', 'real')) as numeric
-        from event e, json_each(e.fields) f
-        where e.category_id = ${categoryId} and e.created_at >= ${r.from} and e.created_at < ${r.to}
-        group by f.key order by f.key`;
-  const { rows } = await query.execute(db);
-  return rows.map((row) => ({ key: row.key, numericCount: Number(row.numeric), sum: row.total === null ? null : Number(row.total) }));
-}
-
 /** Event counts per hour or day (UTC) in the range; empty buckets are not returned. */
 export async function countEventsByBucket(db: Db, categoryId: string, r: Range, unit: "hour" | "day") {
   const query = isPostgres(db)
@@ -55,15 +36,55 @@ export async function countEventsByBucket(db: Db, categoryId: string, r: Range, 
   return rows.map((row) => ({ start: `${row.bucket}.000Z`, count: Number(row.n) }));
 }
 
-/** Per category of the user: distinct field names used since `since` (the dashboard cards), one grouped query. */
-export async function distinctFieldCountsSince(db: Db, userId: string, since: string) {
+/** (category, field name) pairs of the user's events since `since`: the live part of the cards' field counts. */
+export async function distinctFieldNamesSince(db: Db, userId: string, since: string) {
   const query = isPostgres(db)
-    ? sql<{ category_id: string; n: string }>`
-        select e.category_id, count(distinct f.key) as n from event e, jsonb_each(e.fields) f
-        where e.user_id = ${userId} and e.created_at >= ${since} group by e.category_id`
-    : sql<{ category_id: string; n: number }>`
-        select e.category_id, count(distinct f.key) as n from event e, json_each(e.fields) f
-        where e.user_id = ${userId} and e.created_at >= ${since} group by e.category_id`;
+    ? sql<{ category_id: string; key: string }>`
+        select distinct e.category_id, f.key from event e, jsonb_each(e.fields) f
+        where e.user_id = ${userId} and e.created_at >= ${since}`
+    : sql<{ category_id: string; key: string }>`
+        select distinct e.category_id, f.key from event e, json_each(e.fields) f
+        where e.user_id = ${userId} and e.created_at >= ${since}`;
+  return (await query.execute(db)).rows;
+}
+
+/** Per field: times seen, numeric values, their sum. */
+export type FieldTotals = Record<string, { seen: number; numeric: number; sum: number }>;
+
+/** Field names seen in the range with how often (all types) — for a day's rollup. */
+export async function fieldTotalsInRange(db: Db, categoryId: string, r: Range): Promise<FieldTotals> {
+  const query = isPostgres(db)
+    ? sql<{ key: string; seen: string; total: string | null; numeric: string }>`
+        select f.key, count(*) as seen, sum(case when jsonb_typeof(f.value) = 'number' then (f.value #>> '{}')::numeric end) as total,
+               count(*) filter (where jsonb_typeof(f.value) = 'number') as numeric
+        from event e, jsonb_each(e.fields) f
+        where e.category_id = ${categoryId} and e.created_at >= ${r.from} and e.created_at < ${r.to}
+        group by f.key`
+    : sql<{ key: string; seen: number; total: number | null; numeric: number }>`
+        select f.key, count(*) as seen, sum(case when f.type in ('integer', 'real') then f.value end) as total,
+               sum(f.type in ('integer', 'real')) as numeric
+        from event e, json_each(e.fields) f
+        where e.category_id = ${categoryId} and e.created_at >= ${r.from} and e.created_at < ${r.to}
+        group by f.key`;
   const { rows } = await query.execute(db);
-  return new Map(rows.map((r) => [r.category_id, Number(r.n)]));
+  return Object.fromEntries(rows.map((row) => [row.key, { seen: Number(row.seen), numeric: Number(row.numeric), sum: Number(row.total ?? 0) }]));
+}
+
+export function findCategoryDays(db: Db, categoryIds: string[], fromDay: string, toDay: string) {
+  if (!categoryIds.length) return Promise.resolve([]);
+  return db
+    .selectFrom("category_day")
+    .selectAll()
+    .where("category_id", "in", categoryIds)
+    .where("day", ">=", fromDay)
+    .where("day", "<", toDay)
+    .execute();
+}
+
+export function insertCategoryDay(db: Db, row: { categoryId: string; day: string; events: number; fields: FieldTotals }) {
+  return db
+    .insertInto("category_day")
+    .values({ category_id: row.categoryId, day: row.day, events: row.events, fields: JSON.stringify(row.fields) })
+    .onConflict((oc) => oc.columns(["category_id", "day"]).doNothing())
+    .execute();
 }

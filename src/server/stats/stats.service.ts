@@ -1,18 +1,18 @@
 import type { Db } from "@/server/db/db";
 import { AppError } from "@/server/errors";
 import { getCategoryByNameOrThrow, toCategoryDto } from "@/server/category/category.service";
-import { countEventsByBucket, countEventsInRange, fieldStatsInRange } from "./stats.queries";
+import { closedDaysWithin, DAY_MS, dayRollups, mergeFieldTotals } from "./rollup.service";
+import { countEventsByBucket, countEventsInRange, fieldTotalsInRange, type FieldTotals, type Range } from "./stats.queries";
 
 const HOUR = 60 * 60 * 1000;
-const DAY = 24 * HOUR;
-const MAX_RANGE_MS = 400 * DAY;
+const MAX_RANGE_MS = 400 * DAY_MS;
 
 /** Hours for ranges up to two days, days beyond. */
-export const bucketUnitFor = (from: Date, to: Date): "hour" | "day" => (to.getTime() - from.getTime() <= 2 * DAY ? "hour" : "day");
+export const bucketUnitFor = (from: Date, to: Date): "hour" | "day" => (to.getTime() - from.getTime() <= 2 * DAY_MS ? "hour" : "day");
 
 /** Every bucket start in [from, to), so the chart shows the quiet hours/days as zero. */
 export function bucketStarts(from: Date, to: Date, unit: "hour" | "day") {
-  const step = unit === "hour" ? HOUR : DAY;
+  const step = unit === "hour" ? HOUR : DAY_MS;
   const first = new Date(from);
   if (unit === "hour") first.setUTCMinutes(0, 0, 0);
   else first.setUTCHours(0, 0, 0, 0);
@@ -21,28 +21,60 @@ export function bucketStarts(from: Date, to: Date, unit: "hour" | "day") {
   return starts;
 }
 
+/** Total, field totals and bucket counts of [from, to) straight from the events. */
+async function liveAggregate(db: Db, categoryId: string, r: Range, unit: "hour" | "day") {
+  const [total, fields, buckets] = await Promise.all([countEventsInRange(db, categoryId, r), fieldTotalsInRange(db, categoryId, r), countEventsByBucket(db, categoryId, r, unit)]);
+  return { total, fields, buckets };
+}
+
 /**
  * Everything the category page shows for a range: the total, a sum per numeric field over the
  * whole range (not just the rows on screen), the field names seen, and counts per hour/day.
+ * Closed days come from the daily rollups; the open edges (today, partial days) from the events.
  */
-export async function getCategoryStats(db: Db, userId: string, name: string, from: Date, to: Date) {
+export async function getCategoryStats(db: Db, userId: string, name: string, from: Date, to: Date, now = new Date()) {
   if (!(from < to)) throw new AppError("VALIDATION_FAILED", "The range must end after it starts.");
   if (to.getTime() - from.getTime() > MAX_RANGE_MS) throw new AppError("VALIDATION_FAILED", "Pick a range of at most 400 days.");
   const category = await getCategoryByNameOrThrow(db, userId, name);
-  const range = { from: from.toISOString(), to: to.toISOString() };
   const unit = bucketUnitFor(from, to);
-  const [total, fields, buckets] = await Promise.all([
-    countEventsInRange(db, category.id, range),
-    fieldStatsInRange(db, category.id, range),
-    countEventsByBucket(db, category.id, range, unit),
+  const closed = unit === "day" ? closedDaysWithin(from, to, now) : undefined;
+
+  // Live segments: the whole range, or what lies outside the closed days.
+  const segments: Range[] = closed
+    ? [
+        { from: from.toISOString(), to: new Date(closed.start).toISOString() },
+        { from: new Date(closed.end).toISOString(), to: to.toISOString() },
+      ].filter((s) => s.from < s.to)
+    : [{ from: from.toISOString(), to: to.toISOString() }];
+  const [live, rollups] = await Promise.all([
+    Promise.all(segments.map((s) => liveAggregate(db, category.id, s, unit))),
+    closed ? dayRollups(db, [category.id], closed.start, closed.end) : Promise.resolve([]),
   ]);
-  const counts = new Map(buckets.map((b) => [b.start, b.count]));
+
+  let total = 0;
+  const fields: FieldTotals = {};
+  const counts = new Map<string, number>();
+  for (const part of live) {
+    total += part.total;
+    mergeFieldTotals(fields, part.fields);
+    for (const b of part.buckets) counts.set(b.start, (counts.get(b.start) ?? 0) + b.count);
+  }
+  for (const day of rollups) {
+    total += day.events;
+    mergeFieldTotals(fields, day.fields);
+    const start = `${day.day}T00:00:00.000Z`;
+    counts.set(start, (counts.get(start) ?? 0) + day.events);
+  }
+  const keys = Object.keys(fields).sort();
   return {
     category: toCategoryDto(category),
-    range: { ...range, unit },
+    range: { from: from.toISOString(), to: to.toISOString(), unit },
     total,
-    fields: fields.map((f) => f.key),
-    sums: fields.filter((f) => f.numericCount > 0).map((f) => ({ field: f.key, sum: f.sum ?? 0, count: f.numericCount })),
+    fields: keys,
+    sums: keys.filter((k) => fields[k]!.numeric > 0).map((k) => ({ field: k, sum: roundSum(fields[k]!.sum), count: fields[k]!.numeric })),
     buckets: bucketStarts(from, to, unit).map((start) => ({ start, count: counts.get(start) ?? 0 })),
   };
 }
+
+/** Sums of decimals added across days drift in binary floating point; keep 10 decimals. */
+const roundSum = (n: number) => Math.round(n * 1e10) / 1e10;

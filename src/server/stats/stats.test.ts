@@ -100,3 +100,37 @@ describe("dashboard cards (one grouped query each)", () => {
     expect(december.find((c) => c.name === "sale")).toMatchObject({ eventsThisMonth: 0, fieldsThisMonth: 0, lastEventAt: "2026-11-28T09:15:00.000Z" });
   });
 });
+
+describe("daily rollups", () => {
+  it("closed days are computed once, stored, and read back; today stays live", async () => {
+    const now = at("2026-11-28T12:00:00Z");
+    const from = at("2026-11-01T00:00:00Z");
+    const to = at("2026-12-01T00:00:00Z");
+    const live = await getCategoryStats(t.db, userId, "sale", from, to, now);
+    const saleId = (await t.db.selectFrom("category").select("id").where("name", "=", "sale").where("user_id", "=", userId).executeTakeFirstOrThrow()).id;
+    const stored = await t.db.selectFrom("category_day").selectAll().where("category_id", "=", saleId).orderBy("day").execute();
+    // Nov 1 … Nov 27 are closed at noon on Nov 28; today is not rolled up.
+    expect(stored.map((r) => r.day)).toEqual(Array.from({ length: 27 }, (_, i) => `2026-11-${String(i + 1).padStart(2, "0")}`));
+    expect(stored.find((r) => r.day === "2026-11-01")).toMatchObject({ events: 2 });
+    expect(JSON.parse(stored.find((r) => r.day === "2026-11-01")!.fields)).toEqual({
+      amount: { seen: 2, numeric: 2, sum: 12.5 },
+      plan: { seen: 1, numeric: 0, sum: 0 },
+      trial: { seen: 1, numeric: 0, sum: 0 },
+    });
+    // The stored rollup is what later reads use (proved by editing it), and the same as live.
+    await t.db.updateTable("category_day").set({ events: 102 }).where("category_id", "=", saleId).where("day", "=", "2026-11-01").execute();
+    const again = await getCategoryStats(t.db, userId, "sale", from, to, now);
+    expect(again.total).toBe(live.total + 100);
+    await t.db.updateTable("category_day").set({ events: 2 }).where("category_id", "=", saleId).where("day", "=", "2026-11-01").execute();
+    expect(await getCategoryStats(t.db, userId, "sale", from, to, now)).toEqual(live);
+  });
+
+  it("go with their category", async () => {
+    const { data } = await t.trpc("category.create", cookie, { name: "temp", color: "#000000" });
+    await recordEvent(t.db, { userId, eventLimit: 1000 }, { category: "temp", fields: { x: 1 } }, at("2026-11-10T10:00:00Z"));
+    await getCategoryStats(t.db, userId, "temp", at("2026-11-01T00:00:00Z"), at("2026-12-01T00:00:00Z"), at("2026-11-28T12:00:00Z"));
+    expect((await t.db.selectFrom("category_day").select("day").where("category_id", "=", data.id).execute()).length).toBeGreaterThan(0);
+    await t.trpc("category.delete", cookie, { id: data.id });
+    expect(await t.db.selectFrom("category_day").select("day").where("category_id", "=", data.id).execute()).toEqual([]);
+  });
+});

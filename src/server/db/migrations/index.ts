@@ -4,6 +4,7 @@ import * as createUserAndApiKey from "./20261128_create_user_and_api_key";
 import * as createCategoryEventQuota from "./20261128_create_category_event_quota";
 import * as createDeliveryTables from "./20261128_create_delivery_tables";
 import * as addEventTimeIndex from "./20261128_add_event_time_index";
+import * as createCategoryDay from "./20261128_create_category_day";
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   "20261128_03_create_category_event_quota": createCategoryEventQuota,
   "20261128_04_create_delivery_tables": createDeliveryTables,
   "20261128_05_add_event_time_index": addEventTimeIndex,
+  "20261128_06_create_category_day": createCategoryDay,
 };
