@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { LogoMark } from "@/components/brand/logo";
 import { ApiKeyReveal } from "@/components/onboarding/api-key-reveal";
+import { FirstEventListener } from "@/components/onboarding/first-event-listener";
 import { QuickStartSection } from "@/components/onboarding/quick-start-section";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -29,6 +30,7 @@ export default async function WelcomePage() {
         </CardHeader>
         <CardContent>
           <ApiKeyReveal appUrl={APP_URL} />
+          <FirstEventListener />
         </CardContent>
       </Card>
 

@@ -1,5 +1,6 @@
 "use client";
 import { Clock, Pencil, Trash2 } from "lucide-react";
+import Link from "next/link";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { formatDate, formatDateTime, formatTimeAgo } from "@/lib/format-time";
@@ -16,7 +17,11 @@ export type CategoryItem = {
   lastEventAt: string | null;
 };
 
-/** One category on the dashboard: its colour, emoji, name, this month's count and last ping. */
+/**
+ * One category on the dashboard: its colour, emoji, name, this month's count and last ping.
+ * The name links to the category page and its click area covers the card; the footer's
+ * buttons sit above that area so Edit and Delete never navigate.
+ */
 export function CategoryCard({ category }: { category: CategoryItem }) {
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
@@ -26,7 +31,7 @@ export function CategoryCard({ category }: { category: CategoryItem }) {
     <article
       data-testid="category-card"
       aria-labelledby={headingId}
-      className="relative flex min-w-0 flex-col overflow-hidden rounded-xl border bg-card text-card-foreground shadow-xs"
+      className="relative flex min-w-0 flex-col overflow-hidden rounded-xl border bg-card text-card-foreground shadow-xs transition-colors has-[[data-card-link]:hover]:border-ring/60 has-[[data-card-link]:hover]:shadow-md has-[[data-card-link]:focus-visible]:ring-2 has-[[data-card-link]:focus-visible]:ring-ring"
     >
       <span aria-hidden className="h-1 w-full" style={{ backgroundColor: category.color }} />
       <div className="flex flex-1 flex-col p-5">
@@ -40,7 +45,9 @@ export function CategoryCard({ category }: { category: CategoryItem }) {
           </span>
           <div className="min-w-0 flex-1">
             <h2 id={headingId} className="truncate font-mono text-base font-semibold tracking-tight" title={category.name}>
-              {category.name}
+              <Link href={`/dashboard/category/${encodeURIComponent(category.name)}`} data-card-link className="outline-none after:absolute after:inset-0 after:content-['']">
+                {category.name}
+              </Link>
             </h2>
             <p className="text-xs text-muted-foreground">Created {formatDate(category.createdAt)}</p>
           </div>
@@ -70,7 +77,7 @@ export function CategoryCard({ category }: { category: CategoryItem }) {
           </p>
         </div>
       </div>
-      <div className="flex items-center justify-end gap-1 border-t px-3 py-2">
+      <div className="relative z-10 flex items-center justify-end gap-1 border-t bg-card px-3 py-2">
         <Button variant="ghost" size="sm" onClick={() => setEditing(true)} aria-label={`Edit ${category.name}`}>
           <Pencil aria-hidden /> Edit
         </Button>

@@ -30,7 +30,8 @@ export async function listCategories(db: Db, userId: string, now: Date) {
   const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
   const closed = closedDaysWithin(new Date(monthStart), now, now);
   const liveSince = new Date(closed?.end ?? monthStart).toISOString();
-  const [rows, liveFields] = await Promise.all([listCategoriesWithStats(db, userId, liveSince), distinctFieldNamesSince(db, userId, liveSince)]);
+  const rows = await listCategoriesWithStats(db, userId, liveSince);
+  const liveFields = await distinctFieldNamesSince(db, rows.map((r) => r.id), liveSince);
   const rollups = closed ? await dayRollups(db, rows.map((r) => r.id), closed.start, closed.end) : [];
   const fieldNames = new Map(rows.map((r) => [r.id, new Set<string>()]));
   for (const f of liveFields) fieldNames.get(f.category_id)?.add(f.key);

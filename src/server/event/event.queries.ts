@@ -120,9 +120,9 @@ export function findIdempotencyRecord(db: Db, userId: string, key: string) {
   return db.selectFrom("idempotency_record").select(["event_id", "response"]).where("user_id", "=", userId).where("key", "=", key).executeTakeFirst();
 }
 
-export type EventListFilter = { userId: string; categoryId?: string; from?: string; to?: string; beforeId?: string; limit: number };
+export type EventListFilter = { userId: string; categoryId?: string; from?: string; to?: string; before?: { createdAt: string; id: string }; limit: number };
 
-/** Newest first; `beforeId` is the cursor (UUIDv7 ids sort by creation time). Always scoped to the user. */
+/** Newest first; `before` is the cursor (the last row of the previous page). Always scoped to the user. */
 /** An event with its category's name, always scoped to its owner. */
 const eventsOf = (db: Db, userId: string) =>
   db
@@ -146,8 +146,14 @@ export function listEventsPage(db: Db, f: EventListFilter) {
   if (f.categoryId) q = q.where("event.category_id", "=", f.categoryId);
   if (f.from) q = q.where("event.created_at", ">=", f.from);
   if (f.to) q = q.where("event.created_at", "<", f.to);
-  if (f.beforeId) q = q.where("event.id", "<", f.beforeId);
-  return q.orderBy("event.id", "desc").limit(f.limit).execute();
+  const before = f.before;
+  if (before) {
+    q = q.where((eb) =>
+      eb.or([eb("event.created_at", "<", before.createdAt), eb.and([eb("event.created_at", "=", before.createdAt), eb("event.id", "<", before.id)])]),
+    );
+  }
+  // (created_at, id) descending: the order of the (category_id | user_id, created_at, id) indexes.
+  return q.orderBy("event.created_at", "desc").orderBy("event.id", "desc").limit(f.limit).execute();
 }
 
 export function findEventById(db: Db, userId: string, id: string) {

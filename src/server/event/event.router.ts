@@ -11,7 +11,7 @@ export const eventRouter = router({
         categoryId: z.string().max(64).optional(),
         from: z.iso.datetime({ offset: true }).optional(),
         to: z.iso.datetime({ offset: true }).optional(),
-        cursor: z.string().max(64).optional(),
+        cursor: z.string().max(128).optional(),
         limit: z.number().int().min(1).max(100).default(50),
       }),
     )

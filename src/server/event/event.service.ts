@@ -123,13 +123,22 @@ export async function getEventOrThrow(db: Db, userId: string, id: string) {
   return { ...toEventDto(row), deliveries: await listEventDeliveries(db, row.id) };
 }
 
+/** Opaque page cursor: the last row's (created_at, id). */
+const encodeCursor = (row: { created_at: Date | string; id: string }) => Buffer.from(`${toDate(row.created_at).toISOString()}|${row.id}`).toString("base64url");
+
+function decodeCursor(cursor: string) {
+  const [createdAt, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt))) throw new AppError("VALIDATION_FAILED", "cursor is not one this API returned.", [{ field: "cursor", message: "invalid" }]);
+  return { createdAt, id };
+}
+
 export async function listEvents(db: Db, filter: { userId: string; categoryId?: string; from?: Date; to?: Date; cursor?: string; limit: number }) {
   const rows = await listEventsPage(db, {
     userId: filter.userId,
     categoryId: filter.categoryId,
     from: filter.from?.toISOString(),
     to: filter.to?.toISOString(),
-    beforeId: filter.cursor,
+    before: filter.cursor ? decodeCursor(filter.cursor) : undefined,
     limit: filter.limit + 1,
   });
   const page = rows.slice(0, filter.limit);
@@ -137,6 +146,6 @@ export async function listEvents(db: Db, filter: { userId: string; categoryId?: 
   const deliveriesOf = (id: string) => statuses.filter((d) => d.event_id === id).map((d) => ({ channel: d.channel, status: d.status }));
   return {
     data: page.map((r) => ({ ...toEventDto(r), deliveries: deliveriesOf(r.id) })),
-    nextCursor: rows.length > filter.limit ? page[page.length - 1]!.id : null,
+    nextCursor: rows.length > filter.limit ? encodeCursor(page[page.length - 1]!) : null,
   };
 }

@@ -36,15 +36,17 @@ export async function countEventsByBucket(db: Db, categoryId: string, r: Range, 
   return rows.map((row) => ({ start: `${row.bucket}.000Z`, count: Number(row.n) }));
 }
 
-/** (category, field name) pairs of the user's events since `since`: the live part of the cards' field counts. */
-export async function distinctFieldNamesSince(db: Db, userId: string, since: string) {
+/** (category, field name) pairs of these categories' events since `since`: the live part of the cards' field counts. */
+export async function distinctFieldNamesSince(db: Db, categoryIds: string[], since: string) {
+  if (!categoryIds.length) return [];
+  const ids = sql.join(categoryIds);
   const query = isPostgres(db)
     ? sql<{ category_id: string; key: string }>`
         select distinct e.category_id, f.key from event e, jsonb_each(e.fields) f
-        where e.user_id = ${userId} and e.created_at >= ${since}`
+        where e.category_id in (${ids}) and e.created_at >= ${since}`
     : sql<{ category_id: string; key: string }>`
         select distinct e.category_id, f.key from event e, json_each(e.fields) f
-        where e.user_id = ${userId} and e.created_at >= ${since}`;
+        where e.category_id in (${ids}) and e.created_at >= ${since}`;
   return (await query.execute(db)).rows;
 }
 

@@ -29,9 +29,6 @@ export async function up(db: Kysely<any>) {
     .addColumn("occurred_at", t.timestamp, (c) => c.notNull())
     .addColumn("created_at", t.timestamp, (c) => c.notNull())
     .execute();
-  // Newest-first pages per category and per user (ids are UUIDv7: id order is time order).
-  await db.schema.createIndex("event_category_id_id_idx").on("event").columns(["category_id", "id"]).execute();
-  await db.schema.createIndex("event_user_id_id_idx").on("event").columns(["user_id", "id"]).execute();
 
   await db.schema
     .createTable("quota_usage")

@@ -85,7 +85,7 @@ export const ListEventsQuery = z.object({
   category: z.string().max(64).optional().openapi({ example: "sale" }),
   from: z.iso.datetime({ offset: true }).optional().openapi({ description: "Inclusive lower bound on createdAt (ISO-8601)." }),
   to: z.iso.datetime({ offset: true }).optional().openapi({ description: "Exclusive upper bound on createdAt (ISO-8601)." }),
-  cursor: z.string().max(64).optional().openapi({ description: "nextCursor from the previous page." }),
+  cursor: z.string().max(128).optional().openapi({ description: "nextCursor from the previous page." }),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
 

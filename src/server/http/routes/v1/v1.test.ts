@@ -276,3 +276,11 @@ describe("quotas", () => {
     }
   });
 });
+
+describe("cursor", () => {
+  it("a cursor this API did not return is a clear 422", async () => {
+    const res = await t.api("/api/v1/events?cursor=bm9wZQ", a.key);
+    expect(res.status).toBe(422);
+    expect((await res.json()).error.message).toMatch(/cursor/);
+  });
+});
