@@ -1,6 +1,7 @@
 /**
  * npm run bench:dashboard — the dashboard's queries on 1,000,000 events (10 categories, 90
- * days; npm run db:seed-demo's data), on SQLite and on PostgreSQL, median of 5 runs each.
+ * days; npm run db:seed-demo's data), on SQLite and on PostgreSQL: the first call (which also
+ * computes the day rollups it lacks, once) and the median of the next 5.
  * SPEC §9 target: each page's data in < 150 ms.
  */
 import { mkdtempSync } from "node:fs";
@@ -18,15 +19,18 @@ import { getCategoryStats } from "@/server/stats/stats.service";
 const TOTAL = Number(process.env.DEMO_EVENTS ?? 1_000_000);
 const PG_URL = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
-async function median(fn: () => Promise<unknown>) {
+/** [first call, median of the next 5]: the first call of a range also computes its missing day rollups. */
+async function median(fn: () => Promise<unknown>): Promise<[number, number]> {
+  const t0 = performance.now();
   await fn();
+  const first = performance.now() - t0;
   const times: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t = performance.now();
     await fn();
     times.push(performance.now() - t);
   }
-  return times.sort((a, b) => a - b)[2]!;
+  return [first, times.sort((a, b) => a - b)[2]!];
 }
 
 async function run(label: string, databaseUrl: string, dataDir: string) {
@@ -46,7 +50,7 @@ async function run(label: string, databaseUrl: string, dataDir: string) {
         listEvents(s.db, { userId, categoryId: big.id, from: new Date(from), to: new Date(to), limit: 50 }),
       ]);
     };
-    const rows: [string, number][] = [
+    const rows: [string, [number, number]][] = [
       ["overview (/dashboard cards)", await median(() => listCategories(s.db, userId, now))],
       ["category page, today", await median(page(day, day + 86_400_000))],
       ["category page, this week", await median(page(monday, monday + 7 * 86_400_000))],
@@ -55,7 +59,10 @@ async function run(label: string, databaseUrl: string, dataDir: string) {
     ];
     const size = await s.db.selectFrom("event").select((eb) => eb.fn.countAll().as("n")).where("category_id", "=", big.id).executeTakeFirstOrThrow();
     console.log(`\n${label}: ${TOTAL} events, busiest category "${big.name}" holds ${size.n}`);
-    for (const [name, ms] of rows) console.log(`  ${name.padEnd(32)} ${ms.toFixed(1).padStart(8)} ms ${ms < 150 ? "" : "  (over the 150 ms target)"}`);
+    console.log(`  ${"".padEnd(32)} ${"median".padStart(8)}    ${"first call".padStart(10)}`);
+    for (const [name, [first, ms]] of rows) {
+      console.log(`  ${name.padEnd(32)} ${ms.toFixed(1).padStart(8)} ms ${first.toFixed(1).padStart(10)} ms${ms < 150 ? "" : "   (median over the 150 ms target)"}`);
+    }
   } finally {
     await closeServices(s);
   }

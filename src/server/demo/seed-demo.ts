@@ -1,7 +1,7 @@
 import { createCategory } from "@/server/category/category.service";
 import { findCategoryByName } from "@/server/category/category.queries";
 import { isoNow } from "@/server/db/db";
-import { insertEventRows } from "@/server/event/event.queries";
+import { analyzeEvents, insertEventRows } from "@/server/event/event.queries";
 import { findUserByEmail } from "@/server/user/user.queries";
 import { newId } from "@/server/db/id";
 import type { Services } from "@/server/services";
@@ -64,6 +64,7 @@ export async function seedDemo(s: Services, opts: { total: number; days: number;
     await insertEventRows(s.db, rows);
     if ((done / batch) % 50 === 0) log(`${done + rows.length} / ${opts.total} events (${Math.round((Date.now() - started) / 1000)} s)`);
   }
+  await analyzeEvents(s.db);
   log(`done: ${opts.total} events in ${Math.round((Date.now() - started) / 1000)} s at ${isoNow()}`);
   return { userId: user.id, categories };
 }

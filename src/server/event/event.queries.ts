@@ -1,4 +1,5 @@
-import { syncSqliteTransaction, type Db } from "@/server/db/db";
+import { sql } from "kysely";
+import { isPostgres, syncSqliteTransaction, type Db } from "@/server/db/db";
 import type { Insertable } from "kysely";
 import type { EventFields, EventStatus, EventTable } from "@/server/db/types";
 import { insertDeliveriesQuery } from "@/server/delivery/delivery.queries";
@@ -165,4 +166,9 @@ export function findEventById(db: Db, userId: string, id: string) {
 /** Bulk insert of ready rows (the demo seed). */
 export function insertEventRows(db: Db, rows: Insertable<EventTable>[]) {
   return db.insertInto("event").values(rows).execute();
+}
+
+/** After a bulk load: refresh PostgreSQL's planner statistics (autovacuum would, later). SQLite: nothing to do. */
+export async function analyzeEvents(db: Db) {
+  if (isPostgres(db)) await sql`analyze event`.execute(db);
 }
