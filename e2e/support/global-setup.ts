@@ -71,6 +71,9 @@ export default async function globalSetup() {
       // Every browser test signs in from 127.0.0.1; the throttle itself is covered by the HTTP tests.
       AUTH_THROTTLE_IP_MAX: "10000",
       AUTH_THROTTLE_ACCOUNT_MAX: "50",
+      // Tests send bursts of events; the rate limiter itself is covered by the HTTP tests.
+      API_RATE_LIMIT_BURST: "1000",
+      API_RATE_LIMIT_PER_SECOND: "1000",
     },
   });
   await waitForHealth(server);
