@@ -10,6 +10,7 @@ import next from "next";
 import { envOrExit } from "@/env";
 import { migrateToLatest } from "@/server/db/migrate";
 import { createDeliveryWorker } from "@/server/delivery/delivery.worker";
+import { startRollupJob } from "@/server/stats/rollup.job";
 import { createApp, handledByHono } from "@/server/http/app";
 import { applyHeaders, pageSecurityHeaders } from "@/server/http/page-headers";
 import { closeServices, createServices, registerServices } from "@/server/services";
@@ -29,6 +30,7 @@ async function main() {
 
   const worker = env.WORKER ? createDeliveryWorker(s) : undefined;
   worker?.start();
+  const rollups = env.WORKER ? startRollupJob(s) : undefined;
 
   const dev = env.NODE_ENV !== "production";
   const nextApp = next({ dev, dir: fileURLToPath(new URL("..", import.meta.url)), hostname: "0.0.0.0", port: env.PORT });
@@ -59,6 +61,7 @@ async function main() {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     clearTimeout(timer);
     // In-flight deliveries finish their attempt; anything left is picked up after a restart.
+    rollups?.stop();
     await worker?.stop();
     await nextApp.close?.();
     await closeServices(s);

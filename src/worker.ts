@@ -5,6 +5,7 @@
 import { envOrExit } from "@/env";
 import { migrateToLatest } from "@/server/db/migrate";
 import { createDeliveryWorker } from "@/server/delivery/delivery.worker";
+import { startRollupJob } from "@/server/stats/rollup.job";
 import { closeServices, createServices } from "@/server/services";
 
 const env = envOrExit();
@@ -12,12 +13,14 @@ const s = createServices(env);
 await migrateToLatest(s.db);
 const worker = createDeliveryWorker(s);
 worker.start();
+const rollups = startRollupJob(s);
 
 let stopping = false;
 const stop = async (signal: string) => {
   if (stopping) return;
   stopping = true;
   s.logger.info({ signal }, "worker stopping after the attempts in flight");
+  rollups.stop();
   await worker.stop();
   await closeServices(s);
   process.exit(0);

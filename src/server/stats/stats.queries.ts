@@ -90,3 +90,9 @@ export function insertCategoryDay(db: Db, row: { categoryId: string; day: string
     .onConflict((oc) => oc.columns(["category_id", "day"]).doNothing())
     .execute();
 }
+
+/** Categories (of every user) with events in [from, to): whose day rollups are worth computing ahead. */
+export async function findCategoriesWithEventsBetween(db: Db, r: Range) {
+  const rows = await db.selectFrom("event").select("category_id").distinct().where("created_at", ">=", r.from).where("created_at", "<", r.to).execute();
+  return rows.map((row) => row.category_id);
+}

@@ -134,3 +134,22 @@ describe("daily rollups", () => {
     expect(await t.db.selectFrom("category_day").select("day").where("category_id", "=", data.id).execute()).toEqual([]);
   });
 });
+
+describe("rollup job", () => {
+  it("computes the last closed days of categories with events ahead of the first visit", async () => {
+    const { startRollupJob } = await import("./rollup.job");
+    const saleId = (await t.db.selectFrom("category").select("id").where("name", "=", "sale").where("user_id", "=", userId).executeTakeFirstOrThrow()).id;
+    await t.db.deleteFrom("category_day").execute();
+    t.services.clock = () => at("2026-11-29T06:00:00Z");
+    const job = startRollupJob(t.services);
+    job.stop();
+    await job.runOnce();
+    const days = await t.db.selectFrom("category_day").select(["category_id", "day", "events"]).orderBy("day").execute();
+    // Nov 27 and 28 are the two closed days; "sale" had events on both, "other" on the 28th.
+    expect(days.filter((d) => d.category_id === saleId)).toEqual([
+      { category_id: saleId, day: "2026-11-27", events: 1 },
+      { category_id: saleId, day: "2026-11-28", events: 2 },
+    ]);
+    expect(days).toHaveLength(4);
+  });
+});
