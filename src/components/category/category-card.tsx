@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { formatDate, formatDateTime, formatTimeAgo } from "@/lib/format-time";
 import { CategoryDeleteDialog } from "./category-delete-dialog";
 import { CategoryEditDialog } from "./category-edit-dialog";
+import { CategoryIcon } from "./category-icon";
 
 export type CategoryItem = {
   id: string;
@@ -36,13 +37,7 @@ export function CategoryCard({ category }: { category: CategoryItem }) {
       <span aria-hidden className="h-1 w-full" style={{ backgroundColor: category.color }} />
       <div className="flex flex-1 flex-col p-5">
         <div className="flex items-start gap-3">
-          <span
-            aria-hidden
-            className="grid size-10 shrink-0 place-items-center rounded-lg text-xl"
-            style={{ backgroundColor: `${category.color}2e`, boxShadow: `inset 0 0 0 1px ${category.color}55` }}
-          >
-            {category.emoji ?? <span className="size-3 rounded-full" style={{ backgroundColor: category.color }} />}
-          </span>
+          <CategoryIcon color={category.color} emoji={category.emoji} className="size-10 text-xl" />
           <div className="min-w-0 flex-1">
             <h2 id={headingId} className="truncate font-mono text-base font-semibold tracking-tight" title={category.name}>
               <Link href={`/dashboard/category/${encodeURIComponent(category.name)}`} data-card-link className="outline-none after:absolute after:inset-0 after:content-['']">

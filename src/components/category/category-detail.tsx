@@ -1,21 +1,22 @@
 "use client";
 import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
-import { ArrowLeft, SearchX } from "lucide-react";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useRef } from "react";
 import { ErrorMessage } from "@/components/auth/form-messages";
 import { CurlSnippet } from "@/components/onboarding/curl-snippet";
 import { WaitingForEvent } from "@/components/onboarding/waiting-for-event";
-import { Button } from "@/components/ui/button";
+import { BackLink } from "@/components/ui/back-link";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { Skeleton } from "@/components/ui/skeleton";
+import { NotFoundState } from "@/components/ui/not-found-state";
+import { DetailHeaderSkeleton, Skeleton } from "@/components/ui/skeleton";
 import { RANGE_LABELS, resolveDateRange, type DateRange } from "@/lib/date-range";
 import { useLiveEvents, type LiveMessage } from "@/lib/use-live-events";
 import { cn } from "@/lib/utils";
 import { useTRPC } from "@/trpc/client";
 import { CategoryEventChart } from "./category-event-chart";
 import { CategoryEventTable } from "./category-event-table";
+import { CategoryIcon } from "./category-icon";
 import { CategoryRangeTabs } from "./category-range-tabs";
 import { CategoryStatCards } from "./category-stat-cards";
 
@@ -80,13 +81,7 @@ export function CategoryDetail({ name, appUrl }: { name: string; appUrl: string 
     <>
       <BackLink />
       <header className="mb-6 flex items-center gap-3 sm:mb-8 sm:gap-4">
-        <span
-          aria-hidden
-          className="grid size-11 shrink-0 place-items-center rounded-lg text-2xl sm:size-12"
-          style={{ backgroundColor: `${color}2e`, boxShadow: `inset 0 0 0 1px ${color}55` }}
-        >
-          {category ? (category.emoji ?? <span className="size-3 rounded-full" style={{ backgroundColor: color }} />) : null}
-        </span>
+        <CategoryIcon color={color} emoji={category?.emoji} empty={!category} className="size-11 text-2xl sm:size-12" />
         <div className="min-w-0 flex-1">
           <h1 className="font-mono text-2xl font-semibold tracking-tight break-all" data-testid="category-name">
             {name}
@@ -223,32 +218,11 @@ function CategoryEmptyState({ name, appUrl, connected, rangeLabel }: { name: str
   );
 }
 
-function BackLink() {
-  return (
-    <Link
-      href="/dashboard"
-      className="mb-4 inline-flex items-center gap-1.5 rounded-md text-sm text-muted-foreground outline-none hover:text-foreground focus-visible:ring-2 focus-visible:ring-ring"
-    >
-      <ArrowLeft className="size-4" aria-hidden /> Dashboard
-    </Link>
-  );
-}
-
 function CategoryNotFound({ name }: { name: string }) {
   return (
-    <div className="mx-auto flex max-w-md flex-col items-center py-16 text-center" data-testid="category-not-found">
-      <span className="grid size-12 place-items-center rounded-xl bg-muted text-muted-foreground">
-        <SearchX className="size-6" aria-hidden />
-      </span>
-      <p className="mt-5 font-mono text-sm text-primary-soft-foreground">404</p>
-      <h1 className="mt-1 text-lg font-semibold">Category not found</h1>
-      <p className="mt-2 text-sm text-muted-foreground [overflow-wrap:anywhere]">
-        You have no category named <span className="font-mono text-foreground">{name}</span>. It may have been deleted or renamed.
-      </p>
-      <Button asChild className="mt-6">
-        <Link href="/dashboard">Back to dashboard</Link>
-      </Button>
-    </div>
+    <NotFoundState title="Category not found" testId="category-not-found" className="[overflow-wrap:anywhere]">
+      You have no category named <span className="font-mono text-foreground">{name}</span>. It may have been deleted or renamed.
+    </NotFoundState>
   );
 }
 
@@ -274,14 +248,7 @@ function CategoryBodySkeleton() {
 export function CategoryDetailSkeleton() {
   return (
     <div>
-      <Skeleton className="mb-6 h-4 w-24" />
-      <div className="mb-8 flex items-center gap-4">
-        <Skeleton className="size-12" />
-        <div className="flex-1">
-          <Skeleton className="h-7 w-40" />
-          <Skeleton className="mt-2 h-4 w-56 max-w-full" />
-        </div>
-      </div>
+      <DetailHeaderSkeleton className="mb-8 items-center" subtitleClassName="w-56" />
       <Skeleton className="h-9 w-full rounded-lg sm:w-96" />
       <div className="mt-6">
         <CategoryBodySkeleton />

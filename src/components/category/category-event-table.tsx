@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { EventDeliveryBadges } from "@/components/event/event-delivery-badges";
 import { Button } from "@/components/ui/button";
+import { Table, TableBody, TableCell, TableContainer, TableHead, TableHeader } from "@/components/ui/table";
 import { formatTimeAgo } from "@/lib/format-time";
 import { formatTimeExact } from "@/lib/format-precise-time";
 
@@ -38,27 +39,21 @@ export function CategoryEventTable({
   const router = useRouter();
   return (
     <>
-      <div className="overflow-x-auto rounded-lg border" tabIndex={0} role="region" aria-label="Events table, scrolls sideways">
-        <table className="w-full text-sm" data-testid="event-table">
-          <thead className="bg-muted/60 text-left text-xs text-muted-foreground">
+      <TableContainer className="overflow-x-auto" tabIndex={0} role="region" aria-label="Events table, scrolls sideways">
+        <Table data-testid="event-table">
+          <TableHeader>
             <tr>
-              <th scope="col" className="px-3 py-2 font-medium whitespace-nowrap">
-                Time
-              </th>
-              <th scope="col" className="min-w-40 px-3 py-2 font-medium">
-                Description
-              </th>
+              <TableHead className="whitespace-nowrap">Time</TableHead>
+              <TableHead className="min-w-40">Description</TableHead>
               {fields.map((field) => (
-                <th key={field} scope="col" className="px-3 py-2 font-mono font-medium whitespace-nowrap">
+                <TableHead key={field} className="font-mono whitespace-nowrap">
                   {field}
-                </th>
+                </TableHead>
               ))}
-              <th scope="col" className="px-3 py-2 font-medium">
-                Delivery
-              </th>
+              <TableHead>Delivery</TableHead>
             </tr>
-          </thead>
-          <tbody className="divide-y">
+          </TableHeader>
+          <TableBody>
             {events.map((e) => {
               const href = `/dashboard/events/${e.id}`;
               return (
@@ -73,29 +68,29 @@ export function CategoryEventTable({
                   }}
                   className="cursor-pointer align-top transition-colors hover:bg-muted/50"
                 >
-                  <td className="px-3 py-2 whitespace-nowrap">
+                  <TableCell className="whitespace-nowrap">
                     <Link href={href} className="rounded-sm font-medium outline-none hover:underline focus-visible:ring-2 focus-visible:ring-ring" title={formatTimeExact(e.createdAt)}>
                       <time dateTime={e.createdAt}>{rowTime.format(new Date(e.createdAt))}</time>
                     </Link>
                     <span className="block text-xs text-muted-foreground">{formatTimeAgo(e.createdAt)}</span>
-                  </td>
-                  <td className="max-w-72 px-3 py-2">
+                  </TableCell>
+                  <TableCell className="max-w-72">
                     {e.description ? <span className="line-clamp-2 [overflow-wrap:anywhere]">{e.description}</span> : <span className="text-muted-foreground">—</span>}
-                  </td>
+                  </TableCell>
                   {fields.map((field) => (
-                    <td key={field} className="max-w-56 px-3 py-2">
+                    <TableCell key={field} className="max-w-56">
                       <FieldValue value={e.fields[field]} />
-                    </td>
+                    </TableCell>
                   ))}
-                  <td className="px-3 py-2">
+                  <TableCell>
                     <EventDeliveryBadges deliveries={e.deliveries} />
-                  </td>
+                  </TableCell>
                 </tr>
               );
             })}
-          </tbody>
-        </table>
-      </div>
+          </TableBody>
+        </Table>
+      </TableContainer>
       {hasMore ? (
         <div className="mt-4 flex justify-center">
           <Button variant="secondary" onClick={onLoadMore} disabled={loadingMore}>

@@ -1,5 +1,6 @@
 import { FileJson, KeyRound, ShieldAlert, Gauge } from "lucide-react";
 import type { ReactNode } from "react";
+import { Table, TableBody, TableContainer, TableHead, TableHeader } from "@/components/ui/table";
 import { cn } from "@/lib/utils";
 import { CodeTabs, type CodeSample } from "./code-tabs";
 import { endpointsOf, fieldRows, sampleOf, type Endpoint, type FieldRow, type OpenApiDocument } from "./openapi-schema";
@@ -314,22 +315,16 @@ function FieldsTable({ caption, rows, showWhere = false }: { caption: string; ro
   return (
     <div className="min-w-0">
       <h4 className="text-sm font-semibold">{caption}</h4>
-      <div className="mt-2 overflow-hidden rounded-lg border">
-        <table className="w-full text-left text-sm">
-          <thead className="hidden bg-muted/60 text-xs text-muted-foreground sm:table-header-group">
+      <TableContainer className="mt-2 overflow-hidden">
+        <Table className="text-left">
+          <TableHeader className="hidden sm:table-header-group">
             <tr>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Field
-              </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Type
-              </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Description
-              </th>
+              <TableHead>Field</TableHead>
+              <TableHead>Type</TableHead>
+              <TableHead>Description</TableHead>
             </tr>
-          </thead>
-          <tbody className="divide-y">
+          </TableHeader>
+          <TableBody>
             {rows.map((row) => (
               <tr key={row.name} className="block px-3 py-2.5 align-top sm:table-row sm:p-0">
                 <th scope="row" className="block font-normal sm:table-cell sm:w-44 sm:px-3 sm:py-2.5">
@@ -353,28 +348,26 @@ function FieldsTable({ caption, rows, showWhere = false }: { caption: string; ro
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </div>
+          </TableBody>
+        </Table>
+      </TableContainer>
     </div>
   );
 }
 
 function ResponsiveTable({ caption, head, rows }: { caption: string; head: string[]; rows: ReactNode[][] }) {
   return (
-    <div className="mt-4 overflow-hidden rounded-lg border">
-      <table className="w-full text-left text-sm">
+    <TableContainer className="mt-4 overflow-hidden">
+      <Table className="text-left">
         <caption className="sr-only">{caption}</caption>
-        <thead className="hidden bg-muted/60 text-xs text-muted-foreground sm:table-header-group">
+        <TableHeader className="hidden sm:table-header-group">
           <tr>
             {head.map((h) => (
-              <th key={h} scope="col" className="px-3 py-2 font-medium">
-                {h}
-              </th>
+              <TableHead key={h}>{h}</TableHead>
             ))}
           </tr>
-        </thead>
-        <tbody className="divide-y">
+        </TableHeader>
+        <TableBody>
           {rows.map((cells, i) => (
             <tr key={i} className="block px-3 py-2.5 sm:table-row sm:p-0">
               {cells.map((cell, j) => (
@@ -384,9 +377,9 @@ function ResponsiveTable({ caption, head, rows }: { caption: string; head: strin
               ))}
             </tr>
           ))}
-        </tbody>
-      </table>
-    </div>
+        </TableBody>
+      </Table>
+    </TableContainer>
   );
 }
 

@@ -1,12 +1,14 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import { ArrowLeft, SearchX } from "lucide-react";
 import Link from "next/link";
 import { ErrorMessage } from "@/components/auth/form-messages";
+import { CategoryIcon } from "@/components/category/category-icon";
+import { BackLink } from "@/components/ui/back-link";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { Skeleton } from "@/components/ui/skeleton";
+import { NotFoundState } from "@/components/ui/not-found-state";
+import { DetailHeaderSkeleton, Skeleton } from "@/components/ui/skeleton";
+import { Table, TableBody, TableCell, TableContainer, TableHead, TableHeader } from "@/components/ui/table";
 import { formatDateTime, formatTimeAgo } from "@/lib/format-time";
 import { formatTimeExact } from "@/lib/format-precise-time";
 import { useTRPC } from "@/trpc/client";
@@ -58,13 +60,7 @@ export function EventDetail({ id }: { id: string }) {
       <BackLink />
       <header className="mb-6 sm:mb-8">
         <div className="flex items-center gap-3 sm:gap-4">
-          <span
-            aria-hidden
-            className="grid size-11 shrink-0 place-items-center rounded-lg text-2xl sm:size-12"
-            style={{ backgroundColor: `${color}2e`, boxShadow: `inset 0 0 0 1px ${color}55` }}
-          >
-            {category?.emoji ?? <span className="size-3 rounded-full" style={{ backgroundColor: color }} />}
-          </span>
+          <CategoryIcon color={color} emoji={category?.emoji} className="size-11 text-2xl sm:size-12" />
           <div className="flex min-w-0 flex-1 flex-wrap items-center gap-x-3 gap-y-1">
             <h1 className="min-w-0 font-mono text-2xl font-semibold tracking-tight break-all" data-testid="event-category">
               {categoryName}
@@ -118,32 +114,28 @@ export function EventDetail({ id }: { id: string }) {
             {fields.length === 0 ? (
               <p className="text-sm text-muted-foreground">This event has no fields.</p>
             ) : (
-              <div className="overflow-hidden rounded-lg border">
-                <table className="w-full table-fixed text-sm" data-testid="event-fields">
-                  <thead className="bg-muted/60 text-left text-xs text-muted-foreground">
+              <TableContainer className="overflow-hidden">
+                <Table className="table-fixed" data-testid="event-fields">
+                  <TableHeader>
                     <tr>
-                      <th scope="col" className="w-2/5 px-3 py-2 font-medium sm:w-1/3">
-                        Field
-                      </th>
-                      <th scope="col" className="px-3 py-2 font-medium">
-                        Value
-                      </th>
+                      <TableHead className="w-2/5 sm:w-1/3">Field</TableHead>
+                      <TableHead>Value</TableHead>
                     </tr>
-                  </thead>
-                  <tbody className="divide-y">
+                  </TableHeader>
+                  <TableBody>
                     {fields.map(([key, value]) => (
                       <tr key={key} className="align-top">
                         <th scope="row" className="px-3 py-2 text-left font-mono font-medium [overflow-wrap:anywhere]">
                           {key}
                         </th>
-                        <td className="px-3 py-2 [overflow-wrap:anywhere] whitespace-pre-wrap">
+                        <TableCell className="[overflow-wrap:anywhere] whitespace-pre-wrap">
                           {typeof value === "string" ? value : <span className="font-mono">{String(value)}</span>}
-                        </td>
+                        </TableCell>
                       </tr>
                     ))}
-                  </tbody>
-                </table>
-              </div>
+                  </TableBody>
+                </Table>
+              </TableContainer>
             )}
           </CardContent>
         </Card>
@@ -177,44 +169,18 @@ export function EventDetail({ id }: { id: string }) {
   );
 }
 
-function BackLink() {
-  return (
-    <Link
-      href="/dashboard"
-      className="mb-4 inline-flex items-center gap-1.5 rounded-md text-sm text-muted-foreground outline-none hover:text-foreground focus-visible:ring-2 focus-visible:ring-ring"
-    >
-      <ArrowLeft className="size-4" aria-hidden /> Dashboard
-    </Link>
-  );
-}
-
 function EventNotFound() {
   return (
-    <div className="mx-auto flex max-w-md flex-col items-center py-16 text-center" data-testid="event-not-found">
-      <span className="grid size-12 place-items-center rounded-xl bg-muted text-muted-foreground">
-        <SearchX className="size-6" aria-hidden />
-      </span>
-      <p className="mt-5 font-mono text-sm text-primary-soft-foreground">404</p>
-      <h1 className="mt-1 text-lg font-semibold">Event not found</h1>
-      <p className="mt-2 text-sm text-muted-foreground">It may have been deleted with its category, or the link belongs to another account.</p>
-      <Button asChild className="mt-6">
-        <Link href="/dashboard">Back to dashboard</Link>
-      </Button>
-    </div>
+    <NotFoundState title="Event not found" testId="event-not-found">
+      It may have been deleted with its category, or the link belongs to another account.
+    </NotFoundState>
   );
 }
 
 function EventSkeleton() {
   return (
     <div role="status" aria-label="Loading event">
-      <Skeleton className="mb-6 h-4 w-24" />
-      <div className="flex gap-4">
-        <Skeleton className="size-12" />
-        <div className="flex-1">
-          <Skeleton className="h-7 w-40" />
-          <Skeleton className="mt-2 h-4 w-72 max-w-full" />
-        </div>
-      </div>
+      <DetailHeaderSkeleton subtitleClassName="w-72" />
       <Skeleton className="mt-8 h-40 w-full rounded-xl" />
       <Skeleton className="mt-6 h-40 w-full rounded-xl" />
       <span className="sr-only">Loading…</span>

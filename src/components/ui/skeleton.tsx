@@ -19,3 +19,19 @@ export function SkeletonCards({ cardClassName, bars, ...props }: ComponentProps<
     </div>
   );
 }
+
+/** The top of a detail page while it loads: back link, icon square, title and a subtitle of `subtitleClassName`'s width. */
+export function DetailHeaderSkeleton({ className, subtitleClassName }: { className?: string; subtitleClassName: string }) {
+  return (
+    <>
+      <Skeleton className="mb-6 h-4 w-24" />
+      <div className={cn("flex gap-4", className)}>
+        <Skeleton className="size-12" />
+        <div className="flex-1">
+          <Skeleton className="h-7 w-40" />
+          <Skeleton className={cn("mt-2 h-4 max-w-full", subtitleClassName)} />
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,41 +1,24 @@
-import type { AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSmtpFake, type SmtpFake } from "../../../tests/fakes/smtp.fake";
 import { startTestApp, type TestApp } from "../../../tests/support/test-app";
 import { createLogger } from "../log/logger";
 import { createMailer } from "./mailer";
 
-type Received = { from: string; to: string[]; raw: string };
-const received: Received[] = [];
-let smtp: SMTPServer;
-let port: number;
+let smtp: SmtpFake;
 let t: TestApp;
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    onData(stream, session, callback) {
-      let raw = "";
-      stream.on("data", (chunk: Buffer) => (raw += chunk.toString("utf8")));
-      stream.on("end", () => {
-        received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "", to: session.envelope.rcptTo.map((r) => r.address), raw });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
-  port = (smtp.server.address() as AddressInfo).port;
+  smtp = await startSmtpFake();
   t = await startTestApp();
 });
 afterAll(async () => {
   await t.close();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp.close();
 });
 
 describe("mail over SMTP", () => {
   it("delivers the verification mail of a sign-up to a real SMTP server, HTML and text parts", async () => {
-    t.services.mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${port}`, from: "PingPilot <no-reply@pingpilot.test>", db: t.db, logger: createLogger("silent") });
+    t.services.mailer = createMailer({ smtpUrl: smtp.url, from: "PingPilot <no-reply@pingpilot.test>", db: t.db, logger: createLogger("silent") });
     // Better Auth captured the mailer at creation; route through a fresh auth instance.
     const { createAuth } = await import("../auth/auth");
     t.services.auth = createAuth({ env: t.env, db: t.db, mailer: t.services.mailer, logger: createLogger("silent") });
@@ -47,8 +30,8 @@ describe("mail over SMTP", () => {
       body: JSON.stringify({ email: "smtp-user@example.com", password: "correct horse battery staple", name: "Smtp <User>" }),
     });
     expect(res.status).toBe(200);
-    await expect.poll(() => received.length, { timeout: 5000 }).toBe(1);
-    const mail = received[0]!;
+    await expect.poll(() => smtp.received.length, { timeout: 5000 }).toBe(1);
+    const mail = smtp.received[0]!;
     expect(mail.from).toBe("no-reply@pingpilot.test");
     expect(mail.to).toEqual(["smtp-user@example.com"]);
     expect(mail.raw).toMatch(/Subject: Confirm your email for PingPilot/);
