@@ -129,18 +129,27 @@ export function findDeliveryContext(db: Db, deliveryId: string) {
     .executeTakeFirst();
 }
 
-/** The event's status from its deliveries: all delivered, all failed, some of each, or still going. */
+/**
+ * The event's status from its deliveries: all delivered, all failed, some of each, or still
+ * going. Channels finish in parallel, so on PostgreSQL the event row is locked first: the
+ * roll-ups of one event run one after another, and the last one reads every committed
+ * delivery (without the lock, two could read before each other's commit and the last write
+ * would be stale). SQLite runs one transaction at a time anyway.
+ */
 export async function updateEventStatusFromDeliveries(db: Db, eventId: string) {
-  const rows = await db.selectFrom("delivery").select("status").where("event_id", "=", eventId).execute();
-  const statuses = rows.map((r) => r.status);
-  let status: EventStatus;
-  if (!statuses.length) status = "STORED";
-  else if (statuses.some((s) => s === "PENDING" || s === "SENDING")) status = "PENDING";
-  else if (statuses.every((s) => s === "DELIVERED")) status = "DELIVERED";
-  else if (statuses.every((s) => s === "FAILED")) status = "FAILED";
-  else status = "PARTIAL";
-  await db.updateTable("event").set({ status }).where("id", "=", eventId).execute();
-  return status;
+  return db.transaction().execute(async (trx) => {
+    if (isPostgres(trx)) await sql`select id from event where id = ${eventId} for update`.execute(trx);
+    const rows = await trx.selectFrom("delivery").select("status").where("event_id", "=", eventId).execute();
+    const statuses = rows.map((r) => r.status);
+    let status: EventStatus;
+    if (!statuses.length) status = "STORED";
+    else if (statuses.some((s) => s === "PENDING" || s === "SENDING")) status = "PENDING";
+    else if (statuses.every((s) => s === "DELIVERED")) status = "DELIVERED";
+    else if (statuses.every((s) => s === "FAILED")) status = "FAILED";
+    else status = "PARTIAL";
+    await trx.updateTable("event").set({ status }).where("id", "=", eventId).execute();
+    return status;
+  });
 }
 
 export function listDeliveriesOfEvent(db: Db, eventId: string) {

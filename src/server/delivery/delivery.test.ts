@@ -25,6 +25,9 @@ beforeAll(async () => {
   ]);
   t = await startTestApp({
     env: {
+      // The tests poll the event API every 50 ms.
+      API_RATE_LIMIT_BURST: "100000",
+      API_RATE_LIMIT_PER_SECOND: "100000",
       ALLOW_INSECURE_WEBHOOK_URLS: "true",
       DISCORD_BOT_TOKEN: discord.botToken,
       DISCORD_API_URL: discord.apiUrl,
@@ -182,5 +185,26 @@ describe("delivery", () => {
     whatsapp.clearFailures();
     const [delivery] = (await detail(event.id)).deliveries;
     expect(delivery).toMatchObject({ status: "FAILED", attempts: SCHEDULE.length + 1, lastStatusCode: 503 });
+  });
+});
+
+describe("event status under parallel deliveries", () => {
+  it("is DELIVERED once all seven finish at the same time, every time", async () => {
+    await disableAll();
+    for (const [channel, config] of [
+      ["discord_webhook", { url: discord.webhookUrl }],
+      ["slack", { url: slack.webhookUrl }],
+      ["whatsapp", { phone: "+14155550123" }],
+      ["webhook", { url: receiver.webhookUrl }],
+    ] as const) {
+      await enable(channel, config);
+    }
+    receiver.setSecret(undefined);
+    const events = await Promise.all(Array.from({ length: 10 }, () => send({ category: "sale" })));
+    for (const e of events) await settled(e.id);
+    const statuses = await Promise.all(events.map(async (e) => (await detail(e.id)).status));
+    const failures = await Promise.all(events.map(async (e) => (await detail(e.id)).deliveries.filter((d) => d.status !== "DELIVERED")));
+    expect(failures.flat()).toEqual([]);
+    expect(statuses).toEqual(Array(10).fill("DELIVERED"));
   });
 });
