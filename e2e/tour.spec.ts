@@ -1,5 +1,11 @@
-import { test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { screenshot, signUp, uniqueEmail } from "./support/flows";
+import { E2E_BASE_URL } from "./support/ports";
+
+test("the landing page's curl example is addressed to this instance", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByText(`curl -X POST ${E2E_BASE_URL}/api/v1/events`)).toBeVisible();
+});
 
 /** A screenshot of each remaining page at desktop and 360 px (no horizontal scroll), for review. */
 test("every page renders and fits at 360 px", async ({ page }) => {

@@ -3,6 +3,7 @@ import { HowItWorks } from "@/components/marketing/how-it-works";
 import { Hero } from "@/components/marketing/hero";
 import { PricingTable } from "@/components/marketing/pricing-table";
 import { getCurrentUser } from "@/server/auth/current-user";
+import { services } from "@/server/services";
 
 export const metadata: Metadata = { title: { absolute: "PingPilot — know the moment something happens in your app" } };
 
@@ -11,7 +12,7 @@ export default async function LandingPage() {
   return (
     <>
       <Hero signedIn={signedIn} />
-      <HowItWorks />
+      <HowItWorks appUrl={services().env.APP_URL} />
       <PricingTable signedIn={signedIn} />
     </>
   );

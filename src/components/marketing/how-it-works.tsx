@@ -1,6 +1,7 @@
 import { BellRing, FolderPlus, Terminal } from "lucide-react";
 
-const EXAMPLE = `curl -X POST https://pingpilot.example.com/api/v1/events \\
+/** The example is addressed to this instance, so it can be copied as is (with a real key). */
+const example = (appUrl: string) => `curl -X POST ${appUrl}/api/v1/events \\
   -H "Authorization: Bearer pp_…" \\
   -H "Content-Type: application/json" \\
   -d '{"category":"sale","fields":{"plan":"PRO","amount":49}}'`;
@@ -23,7 +24,7 @@ const STEPS = [
   },
 ];
 
-export function HowItWorks() {
+export function HowItWorks({ appUrl }: { appUrl: string }) {
   return (
     <section aria-labelledby="how-it-works" className="border-b">
       <div className="mx-auto max-w-6xl px-4 py-16 sm:px-6 sm:py-20">
@@ -46,7 +47,7 @@ export function HowItWorks() {
           ))}
         </ol>
         <pre className="mt-8 overflow-x-auto rounded-xl border bg-muted p-4 font-mono text-xs leading-relaxed sm:text-sm">
-          <code>{EXAMPLE}</code>
+          <code>{example(appUrl)}</code>
         </pre>
       </div>
     </section>
