@@ -5,7 +5,6 @@ import type { Env } from "@/env";
 import type { Database } from "./types";
 
 export type Db = Kysely<Database>;
-export type Dialect = Env["database"]["dialect"];
 
 export function createDb(config: Env["database"], onIdleClientError: (err: Error) => void = () => {}): Db {
   if (config.dialect === "postgres") {
@@ -76,7 +75,6 @@ function withStatementCache(sqlite: SQLite.Database, max = 500) {
 
 /** Timestamps are written as ISO-8601 UTC strings: sortable text on SQLite, parsed into timestamptz on PostgreSQL. */
 export const isoNow = () => new Date().toISOString();
-export const toIso = (d: Date) => d.toISOString();
 /** Read side: pg returns Date, SQLite returns the stored string. */
 export const toDate = (v: Date | string) => (v instanceof Date ? v : new Date(v));
 

@@ -3,7 +3,7 @@ import { toDate } from "@/server/db/db";
 import { newId } from "@/server/db/id";
 import type { EventFields } from "@/server/db/types";
 import { AppError } from "@/server/errors";
-import { quotaPeriod, type QuotaState } from "@/server/quota/quota.service";
+import { quotaPeriod, quotaState, type QuotaState } from "@/server/quota/quota.service";
 import { normalizeCategoryName } from "@/shared/category";
 import { listDeliveryStatuses } from "@/server/delivery/delivery.queries";
 import { listEventDeliveries } from "@/server/delivery/delivery.service";
@@ -52,7 +52,7 @@ export async function recordEvent(db: Db, owner: Owner, input: EventInput, now: 
     ...(notify && !channels.length ? { warning: NO_CHANNEL_WARNING } : {}),
   });
 
-  const { period, resetsAt } = quotaPeriod(now);
+  const { period } = quotaPeriod(now);
   const claim = idempotencyKey
     ? {
         userId: owner.userId,
@@ -94,8 +94,7 @@ export async function recordEvent(db: Db, owner: Owner, input: EventInput, now: 
     const record = await findIdempotencyRecord(db, owner.userId, idempotencyKey!);
     return { event: JSON.parse(record!.response) as AcceptedEvent, replayed: true };
   }
-  const used = outcome.quotaUsed;
-  return { event: accepted(outcome.channels), quota: { limit: owner.eventLimit, used, remaining: Math.max(0, owner.eventLimit - used), period, resetsAt }, replayed: false };
+  return { event: accepted(outcome.channels), quota: quotaState(owner.eventLimit, outcome.quotaUsed, now), replayed: false };
 }
 
 const parseJson = <T>(v: T | string): T => (typeof v === "string" ? (JSON.parse(v) as T) : v);

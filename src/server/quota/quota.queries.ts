@@ -19,10 +19,6 @@ export function incrementQuotaUsageQuery(db: Db, userId: string, period: string,
     .returning("used");
 }
 
-export async function incrementQuotaUsage(db: Db, userId: string, period: string, limit: number) {
-  return (await incrementQuotaUsageQuery(db, userId, period, limit).executeTakeFirst())?.used;
-}
-
 export async function findQuotaUsage(db: Db, userId: string, period: string) {
   const row = await db.selectFrom("quota_usage").select("used").where("user_id", "=", userId).where("period", "=", period).executeTakeFirst();
   return row?.used ?? 0;

@@ -2,7 +2,7 @@ import type { Env } from "@/env";
 import type { Db } from "@/server/db/db";
 import type { Plan } from "@/shared/current-user";
 import { PLANS, type PlanLimits } from "@/shared/plans";
-import { findQuotaUsage, incrementQuotaUsage } from "./quota.queries";
+import { findQuotaUsage } from "./quota.queries";
 
 /** The calendar month (UTC) an instant counts against, and when that month's quota resets. */
 export function quotaPeriod(now: Date) {
@@ -20,22 +20,12 @@ export function limitsFor(plan: Plan, env: Pick<Env, "DEFAULT_PLAN" | "PLAN_EVEN
 
 export type QuotaState = { limit: number; used: number; remaining: number; resetsAt: Date; period: string };
 
-const state = (limit: number, used: number, period: string, resetsAt: Date): QuotaState => ({
-  limit,
-  used,
-  remaining: Math.max(0, limit - used),
-  period,
-  resetsAt,
-});
-
-/** Counts one event against the month; `undefined` when the quota is used up (nothing counted). */
-export async function consumeQuota(db: Db, userId: string, limit: number, now: Date): Promise<QuotaState | undefined> {
+/** Where a user stands this month after `used` events counted. */
+export function quotaState(limit: number, used: number, now: Date): QuotaState {
   const { period, resetsAt } = quotaPeriod(now);
-  const used = await incrementQuotaUsage(db, userId, period, limit);
-  return used === undefined ? undefined : state(limit, used, period, resetsAt);
+  return { limit, used, remaining: Math.max(0, limit - used), period, resetsAt };
 }
 
 export async function readQuota(db: Db, userId: string, limit: number, now: Date): Promise<QuotaState> {
-  const { period, resetsAt } = quotaPeriod(now);
-  return state(limit, await findQuotaUsage(db, userId, period), period, resetsAt);
+  return quotaState(limit, await findQuotaUsage(db, userId, quotaPeriod(now).period), now);
 }

@@ -75,9 +75,3 @@ export function retryAfterMs(res: Response, body: string): number | undefined {
   }
   return undefined;
 }
-
-/** Shortens to `max` characters with an ellipsis; content is fitted, never refused. */
-export function truncate(text: string, max: number) {
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, Math.max(0, max - 1)).join("")}…`;
-}
