@@ -9,13 +9,17 @@ export function findUserByEmail(db: Db, email: string) {
   return db.selectFrom("user").selectAll().where("email", "=", email).executeTakeFirst();
 }
 
-/** Inserts unless a row for this auth identity exists already; returns the row only when inserted. */
+/**
+ * Inserts unless a row for this identity or this email exists already; returns the row only
+ * when inserted. No conflict target on purpose: two concurrent sign-up completions collide on
+ * either unique index (external_id or email), and both must mean "someone else inserted it".
+ */
 export function insertUserIfAbsent(db: Db, row: { id: string; externalId: string; email: string; name: string; plan: Plan }) {
   const now = isoNow();
   return db
     .insertInto("user")
     .values({ id: row.id, external_id: row.externalId, email: row.email, name: row.name, plan: row.plan, created_at: now, updated_at: now })
-    .onConflict((oc) => oc.column("external_id").doNothing())
+    .onConflict((oc) => oc.doNothing())
     .returningAll()
     .executeTakeFirst();
 }

@@ -34,7 +34,11 @@ export async function ensureAppUser(db: Db, identity: Identity, plan: Plan) {
       return updateUserExternalId(trx, sameEmail.id, identity.externalId, identity.name);
     }
     const inserted = await insertUserIfAbsent(trx, { id: newId(), ...identity, plan });
-    if (!inserted) return (await findUserByExternalId(trx, identity.externalId))!;
+    if (!inserted) {
+      const winner = await findUserByExternalId(trx, identity.externalId);
+      if (!winner) throw new Error("email already belongs to another PingPilot user");
+      return winner;
+    }
     const { hash, prefix } = generateApiKey();
     await insertApiKey(trx, { userId: inserted.id, name: DEFAULT_KEY_NAME, prefix, hash });
     return inserted;
