@@ -46,7 +46,7 @@ async function run(label: string, databaseUrl: string, dataDir: string) {
     const big = categories[0]!; // the busiest category
     const page = (from: number, to: number) => async () => {
       await Promise.all([
-        getCategoryStats(s.db, userId, big.name, new Date(from), new Date(to)),
+        getCategoryStats(s.db, userId, big.name, new Date(from), new Date(to), now),
         listEvents(s.db, { userId, categoryId: big.id, from: new Date(from), to: new Date(to), limit: 50 }),
       ]);
     };

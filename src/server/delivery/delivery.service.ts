@@ -33,6 +33,7 @@ export type DeliveryDeps = {
   logger: Logger;
   timeoutMs: number;
   schedule: number[];
+  clock: () => Date;
   /** Tells the user's open dashboards (realtime bus). */
   publish?: RealtimeBus["publish"];
 };
@@ -93,7 +94,7 @@ export async function sendVia(channel: ChannelName, notification: Notification, 
  * delivered, schedule the retry, or fail it, and roll the event's status up.
  */
 export async function attemptDelivery(deps: DeliveryDeps, claimed: { id: string; event_id: string; user_id: string; channel: string; attempts: number }) {
-  const startedAt = new Date();
+  const startedAt = deps.clock();
   const row = await findDeliveryContext(deps.db, claimed.id);
   const attempt = claimed.attempts + 1;
   let outcome: SendOutcome;
@@ -104,19 +105,20 @@ export async function attemptDelivery(deps: DeliveryDeps, claimed: { id: string;
     const config = channelConfigFor(channel, row.channel_config, row.email, row.email_verified);
     outcome = await sendVia(channel, notificationFromRow(row, deps.env.APP_URL), config, channelContext(deps, row.user_id, channel));
   }
-  const durationMs = Date.now() - startedAt.getTime();
+  const finishedAt = deps.clock();
+  const durationMs = finishedAt.getTime() - startedAt.getTime();
   const statusCode = outcome.statusCode;
   const error = outcome.kind === "delivered" ? undefined : outcome.error;
   await insertAttempt(deps.db, { deliveryId: claimed.id, attempt, outcome: outcome.kind, statusCode, error, durationMs, startedAt: startedAt.toISOString() });
 
   if (outcome.kind === "delivered") {
-    await updateDeliveryAfterAttempt(deps.db, claimed.id, { status: "DELIVERED", attempts: attempt, deliveredAt: isoNow(), lastStatusCode: statusCode });
+    await updateDeliveryAfterAttempt(deps.db, claimed.id, { status: "DELIVERED", attempts: attempt, deliveredAt: finishedAt.toISOString(), lastStatusCode: statusCode });
   } else if (outcome.kind === "retry" && attempt <= deps.schedule.length) {
     const wait = backoffDelayMs(attempt, deps.schedule, outcome.retryAfterMs);
     await updateDeliveryAfterAttempt(deps.db, claimed.id, {
       status: "PENDING",
       attempts: attempt,
-      nextAttemptAt: new Date(Date.now() + wait).toISOString(),
+      nextAttemptAt: new Date(finishedAt.getTime() + wait).toISOString(),
       lastError: error,
       lastStatusCode: statusCode,
     });

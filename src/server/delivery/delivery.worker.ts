@@ -26,7 +26,7 @@ export function createDeliveryWorker(s: Services, opts: WorkerOptions = {}) {
   const leaseMs = opts.leaseMs ?? s.env.DELIVERY_LEASE_SECONDS * 1000;
   const workerId = opts.id ?? s.env.WORKER_ID ?? `${hostname()}:${process.pid}`;
   const idleMs = opts.idleMs ?? 1_000;
-  const deps: DeliveryDeps = { db: s.db, env: s.env, mailer: s.mailer, logger: s.logger, timeoutMs: opts.timeoutMs ?? 10_000, schedule: opts.schedule ?? RETRY_SCHEDULE_MS, publish: s.realtime.publish };
+  const deps: DeliveryDeps = { db: s.db, env: s.env, mailer: s.mailer, logger: s.logger, timeoutMs: opts.timeoutMs ?? 10_000, schedule: opts.schedule ?? RETRY_SCHEDULE_MS, clock: s.clock, publish: s.realtime.publish };
 
   let running = false;
   let loop: Promise<void> | undefined;
@@ -35,7 +35,7 @@ export function createDeliveryWorker(s: Services, opts: WorkerOptions = {}) {
 
   /** One round; resolves with the number of deliveries attempted. */
   async function runOnce() {
-    const now = new Date();
+    const now = s.clock();
     const claimed = await claimDueDeliveries(s.db, workerId, now.toISOString(), new Date(now.getTime() + leaseMs).toISOString(), batchSize);
     await Promise.all(
       claimed.map((d) =>

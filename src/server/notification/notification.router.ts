@@ -21,7 +21,7 @@ export const notificationRouter = router({
     const s = ctx.services;
     const row = await findChannelRow(s.db, ctx.user.id, input.channel);
     const config = channelConfigFor(input.channel, row?.config ?? null, ctx.user.email, ctx.user.emailVerified);
-    const now = new Date().toISOString();
+    const now = s.clock().toISOString();
     const outcome = await sendVia(
       input.channel,
       {
@@ -42,5 +42,5 @@ export const notificationRouter = router({
       ? { ok: true as const, statusCode: outcome.statusCode ?? null }
       : { ok: false as const, statusCode: outcome.statusCode ?? null, error: outcome.error, retryable: outcome.kind === "retry" };
   }),
-  telegramLinkCode: protectedProcedure.mutation(({ ctx }) => createTelegramLinkCode(ctx.services.db, ctx.user.id)),
+  telegramLinkCode: protectedProcedure.mutation(({ ctx }) => createTelegramLinkCode(ctx.services.db, ctx.user.id, ctx.services.clock())),
 });

@@ -1,7 +1,6 @@
 import type { Db } from "@/server/db/db";
 import { createHash, randomBytes } from "node:crypto";
 import type { Env } from "@/env";
-import { isoNow } from "@/server/db/db";
 import { AppError } from "@/server/errors";
 import { findCategoryById } from "@/server/category/category.queries";
 import { CHANNEL_NAMES, type ChannelName } from "@/server/delivery/channels/channel";
@@ -77,7 +76,7 @@ const TELEGRAM_CODE_TTL_MS = 15 * 60 * 1000;
 const hashCode = (code: string) => createHash("sha256").update(code).digest("hex");
 
 /** A one-time code the user sends to the bot as `/start <code>`; only its hash is stored. */
-export async function createTelegramLinkCode(db: Db, userId: string, now = new Date()) {
+export async function createTelegramLinkCode(db: Db, userId: string, now: Date) {
   const code = randomBytes(9).toString("base64url");
   const expiresAt = new Date(now.getTime() + TELEGRAM_CODE_TTL_MS);
   await insertTelegramLink(db, { codeHash: hashCode(code), userId, expiresAt: expiresAt.toISOString() });
@@ -85,8 +84,8 @@ export async function createTelegramLinkCode(db: Db, userId: string, now = new D
 }
 
 /** Redeems a link code once: the chat becomes the user's Telegram channel, enabled. */
-export async function redeemTelegramLinkCode(db: Db, code: string, chat: { id: string; username?: string }) {
-  const link = await consumeTelegramLink(db, hashCode(code), isoNow());
+export async function redeemTelegramLinkCode(db: Db, code: string, chat: { id: string; username?: string }, now: Date) {
+  const link = await consumeTelegramLink(db, hashCode(code), now.toISOString());
   if (!link) return false;
   await upsertChannelRow(db, { userId: link.user_id, channel: "telegram", enabled: true, config: { chatId: chat.id, username: chat.username } });
   return true;

@@ -120,7 +120,7 @@ describe("Telegram linking", () => {
   it("an expired code does not link", async () => {
     const other = await t.signUpWithKey("telegram-late@example.com");
     const userId = (await t.db.selectFrom("user").select("id").where("email", "=", "telegram-late@example.com").executeTakeFirstOrThrow()).id;
-    const { code } = await createTelegramLinkCode(t.db, userId, new Date(Date.now() - 16 * 60 * 1000));
+    const { code } = await createTelegramLinkCode(t.db, userId, new Date(t.services.clock().getTime() - 16 * 60 * 1000));
     expect((await hook(update(`/start ${code}`, 555), "tg-secret-value")).status).toBe(200);
     const settings = (await t.trpc("notification.list", other.cookie, undefined, "query")).data as { channel: string; config: { chatId?: string } }[];
     expect(settings.find((s) => s.channel === "telegram")!.config.chatId).toBeUndefined();

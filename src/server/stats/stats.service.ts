@@ -32,7 +32,7 @@ async function liveAggregate(db: Db, categoryId: string, r: Range, unit: "hour" 
  * whole range (not just the rows on screen), the field names seen, and counts per hour/day.
  * Closed days come from the daily rollups; the open edges (today, partial days) from the events.
  */
-export async function getCategoryStats(db: Db, userId: string, name: string, from: Date, to: Date, now = new Date()) {
+export async function getCategoryStats(db: Db, userId: string, name: string, from: Date, to: Date, now: Date) {
   if (!(from < to)) throw new AppError("VALIDATION_FAILED", "The range must end after it starts.");
   if (to.getTime() - from.getTime() > MAX_RANGE_MS) throw new AppError("VALIDATION_FAILED", "Pick a range of at most 400 days.");
   const category = await getCategoryByNameOrThrow(db, userId, name);

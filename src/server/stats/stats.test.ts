@@ -7,6 +7,7 @@ let t: TestApp;
 let userId: string;
 let cookie: string;
 const at = (iso: string) => new Date(iso);
+const NOW = at("2026-11-28T12:00:00Z");
 
 /** Events with known times and values; the expected figures below are computed by hand. */
 const EVENTS: [string, Record<string, string | number | boolean>][] = [
@@ -20,7 +21,8 @@ const EVENTS: [string, Record<string, string | number | boolean>][] = [
 ];
 
 beforeAll(async () => {
-  t = await startTestApp({ env: { API_RATE_LIMIT_BURST: "100000", API_RATE_LIMIT_PER_SECOND: "100000" } });
+  // Noon on Nov 28: every call below, direct or over tRPC, sees the same "now" whatever today's date is.
+  t = await startTestApp({ env: { API_RATE_LIMIT_BURST: "100000", API_RATE_LIMIT_PER_SECOND: "100000" }, clock: { now: NOW.getTime() } });
   const u = await t.signUpWithKey("stats@example.com");
   cookie = u.cookie;
   userId = (await t.db.selectFrom("user").select("id").where("email", "=", "stats@example.com").executeTakeFirstOrThrow()).id;
@@ -33,7 +35,7 @@ afterAll(() => t.close());
 
 describe("category stats (in SQL)", () => {
   it("a month: total, every field seen, sums over numbers only, day buckets from the month start", async () => {
-    const s = await getCategoryStats(t.db, userId, "sale", at("2026-11-01T00:00:00Z"), at("2026-12-01T00:00:00Z"));
+    const s = await getCategoryStats(t.db, userId, "sale", at("2026-11-01T00:00:00Z"), at("2026-12-01T00:00:00Z"), NOW);
     expect(s.total).toBe(6);
     expect(s.fields).toEqual(["amount", "coupon", "note", "plan", "seats", "trial"]);
     expect(s.sums).toEqual([
@@ -47,7 +49,7 @@ describe("category stats (in SQL)", () => {
   });
 
   it("today starts exactly at midnight UTC; hour buckets", async () => {
-    const s = await getCategoryStats(t.db, userId, "sale", at("2026-11-28T00:00:00Z"), at("2026-11-29T00:00:00Z"));
+    const s = await getCategoryStats(t.db, userId, "sale", at("2026-11-28T00:00:00Z"), at("2026-11-29T00:00:00Z"), NOW);
     expect(s.total).toBe(2);
     expect(s.sums).toEqual([
       { field: "amount", sum: 8, count: 2 },
@@ -62,13 +64,13 @@ describe("category stats (in SQL)", () => {
   });
 
   it("the day before ends just before midnight", async () => {
-    const s = await getCategoryStats(t.db, userId, "sale", at("2026-11-27T00:00:00Z"), at("2026-11-28T00:00:00Z"));
+    const s = await getCategoryStats(t.db, userId, "sale", at("2026-11-27T00:00:00Z"), at("2026-11-28T00:00:00Z"), NOW);
     expect(s.total).toBe(1);
     expect(s.sums).toEqual([{ field: "seats", sum: 3, count: 1 }]);
   });
 
   it("an empty range has zero buckets filled in and no sums", async () => {
-    const s = await getCategoryStats(t.db, userId, "sale", at("2026-11-20T00:00:00Z"), at("2026-11-22T00:00:00Z"));
+    const s = await getCategoryStats(t.db, userId, "sale", at("2026-11-20T00:00:00Z"), at("2026-11-22T00:00:00Z"), NOW);
     expect(s.total).toBe(0);
     expect(s.sums).toEqual([]);
     expect(s.buckets).toHaveLength(48);
@@ -103,7 +105,7 @@ describe("dashboard cards (one grouped query each)", () => {
 
 describe("daily rollups", () => {
   it("closed days are computed once, stored, and read back; today stays live", async () => {
-    const now = at("2026-11-28T12:00:00Z");
+    const now = NOW;
     const from = at("2026-11-01T00:00:00Z");
     const to = at("2026-12-01T00:00:00Z");
     const live = await getCategoryStats(t.db, userId, "sale", from, to, now);
