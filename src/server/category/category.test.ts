@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EMOJI_MAX_LENGTH, isSingleEmoji } from "@/shared/category";
 import { startTestApp, type TestApp } from "../../../tests/support/test-app";
 
 let t: TestApp;
@@ -16,8 +17,8 @@ describe("categories", () => {
     expect(created.data).toMatchObject({ name: "signup", color: "#54A0FF", emoji: "👤" });
     expect((await t.trpc("category.create", u.cookie, { name: "signup", color: "#54A0FF" })).error.data.code).toBe("CONFLICT");
     expect((await t.trpc("category.create", u.cookie, { name: "bad name", color: "#54A0FF" })).error.data.code).toBe("UNPROCESSABLE_CONTENT");
-    expect((await t.trpc("category.create", u.cookie, { name: "x", color: "blue" })).status).toBe(400);
-    expect((await t.trpc("category.create", u.cookie, { name: "y", color: "#000000", emoji: "not an emoji" })).status).toBe(400);
+    expect((await t.trpc("category.create", u.cookie, { name: "x", color: "blue" })).status).toBe(422);
+    expect((await t.trpc("category.create", u.cookie, { name: "y", color: "#000000", emoji: "not an emoji" })).status).toBe(422);
     const updated = await t.trpc("category.update", u.cookie, { id: created.data.id, color: "#1DD1A1", emoji: "🎉" });
     expect(updated.data).toMatchObject({ color: "#1DD1A1", emoji: "🎉" });
     expect(await names(u.cookie)).toEqual(["signup"]);
@@ -112,5 +113,20 @@ describe("tenant isolation", () => {
     const qb = await (await t.api("/api/v1/quota", b.key)).json();
     expect(qa.used).toBeGreaterThan(0);
     expect(qb.used).toBe(0);
+  });
+});
+
+describe("a category emoji", () => {
+  it("is exactly one emoji: keycaps, flags, skin tones and ZWJ sequences included", () => {
+    for (const emoji of ["🐛", "⚠️", "1️⃣", "#️⃣", "*️⃣", "🇫🇷", "🏴󠁧󠁢󠁳󠁣󠁴󠁿", "👋🏽", "👩‍💻", "👨‍👩‍👧‍👦", "👩🏻‍❤️‍💋‍👨🏼", "🫱🏻‍🫲🏼", "❤️‍🔥"]) {
+      expect(isSingleEmoji(emoji), emoji).toBe(true);
+      expect(emoji.length).toBeLessThanOrEqual(EMOJI_MAX_LENGTH);
+    }
+  });
+
+  it("refuses text, two emoji, stray marks or joiners, and anything past the length cap", () => {
+    for (const value of ["", "a", "1", "#", "🇫", "🐛🐛", "x🐛", "🐛\u0301", "🐛\u200d", "🐛 ", "🐛" + "\u0301".repeat(20_000), "👍".repeat(20)]) {
+      expect(isSingleEmoji(value), JSON.stringify(value.slice(0, 8))).toBe(false);
+    }
   });
 });

@@ -28,6 +28,15 @@ export type AcceptedEvent = {
 };
 
 const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+const EARLIEST_OCCURRED_AT = Date.UTC(2000, 0, 1);
+/** Clocks drift and time zones get confused; more than a day ahead is a mistake, not skew. */
+const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
+
+function checkOccurredAt(at: Date, now: Date) {
+  if (at.getTime() >= EARLIEST_OCCURRED_AT && at.getTime() <= now.getTime() + MAX_FUTURE_MS) return;
+  const message = "timestamp must be between 2000-01-01 and a day from now.";
+  throw new AppError("VALIDATION_FAILED", message, [{ field: "timestamp", message }]);
+}
 const NO_CHANNEL_WARNING = "Stored. No notification channel is enabled for this category, so nobody was notified. Set one up in the dashboard under Settings → Notifications.";
 
 type Owner = { userId: string; eventLimit: number };
@@ -40,6 +49,7 @@ export type RecordResult = { event: AcceptedEvent; quota?: QuotaState; replayed:
  * Everything is committed before the caller answers 202; nothing is sent to a provider here.
  */
 export async function recordEvent(db: Db, owner: Owner, input: EventInput, now: Date, idempotencyKey?: string): Promise<RecordResult> {
+  if (input.occurredAt) checkOccurredAt(input.occurredAt, now);
   const name = normalizeCategoryName(input.category);
   const id = newId();
   const createdAt = now.toISOString();

@@ -17,20 +17,45 @@ const TRPC_CODE = {
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
 } as const;
 
+const INTERNAL_MESSAGE = "Something went wrong on our side. Try again in a moment.";
+
+type Issue = { message: string; path?: readonly (PropertyKey | { key: PropertyKey })[] };
+const hasIssues = (cause: unknown): cause is { issues: Issue[] } => Array.isArray((cause as { issues?: unknown } | undefined)?.issues);
+
+/** Input validation failures in the public API's shape: the first problem as the message, every one in details. */
+function validationFailed(issues: Issue[]) {
+  const details = issues.map((i) => ({
+    field: (i.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join(".") || "(input)",
+    message: i.message,
+  }));
+  const first = details[0] ?? { field: "(input)", message: "The input is not valid." };
+  return new AppError("VALIDATION_FAILED", first.field === "(input)" ? first.message : `${first.field}: ${first.message}`, details);
+}
+
+/**
+ * Errors reach the browser in one shape: `data.appCode` (the AppError code the UI reads) and
+ * `data.details` for validation. Anything unexpected keeps its cause in the log (trpc.route.ts)
+ * and shows only a generic sentence, never an internal message such as a SQL error.
+ */
 const t = initTRPC.context<TrpcContext>().create({
   errorFormatter({ shape, error }) {
     const cause = error.cause instanceof AppError ? error.cause : undefined;
-    return { ...shape, data: { ...shape.data, appCode: cause?.code, stack: undefined } };
+    const internal = error.code === "INTERNAL_SERVER_ERROR";
+    return {
+      ...shape,
+      message: internal ? INTERNAL_MESSAGE : shape.message,
+      data: { ...shape.data, appCode: cause?.code ?? (internal ? "INTERNAL" : undefined), details: cause?.details, stack: undefined },
+    };
   },
 });
 
-/** Services throw AppError; it becomes the matching tRPC error here, once. */
+/** Services throw AppError and inputs fail validation; each becomes the matching tRPC error here, once. */
 const mapAppErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof AppError) {
-    const cause = result.error.cause;
-    throw new TRPCError({ code: TRPC_CODE[cause.code], message: cause.message, cause });
-  }
+  if (result.ok) return result;
+  const { error } = result;
+  const cause = error.cause instanceof AppError ? error.cause : error.code === "BAD_REQUEST" && hasIssues(error.cause) ? validationFailed(error.cause.issues) : undefined;
+  if (cause) throw new TRPCError({ code: TRPC_CODE[cause.code], message: cause.message, cause });
   return result;
 });
 

@@ -19,6 +19,7 @@ export const routes = [
   createRoute({
     method: "post",
     path: "/events",
+    operationId: "createEvent",
     summary: "Send an event",
     description:
       "Stores the event under one of your categories and notifies your enabled channels. The event and its deliveries are stored before the 202 is sent. `/api/v1/event` is an alias. Send `Idempotency-Key` to make retries safe for 24 h.",
@@ -29,7 +30,7 @@ export const routes = [
     },
     responses: {
       202: { ...json(AcceptedEvent, "Stored"), headers: quotaHeaders },
-      400: error("Malformed JSON or wrong Content-Type"),
+      400: error("Malformed JSON, text that is not UTF-8, or a Content-Type other than application/json"),
       404: error("Unknown category"),
       413: error("Body over 64 KB"),
       422: error("Validation failed: details names each field and why"),
@@ -39,6 +40,7 @@ export const routes = [
   createRoute({
     method: "get",
     path: "/events",
+    operationId: "listEvents",
     summary: "List events, newest first",
     security,
     request: { query: ListEventsQuery },
@@ -47,6 +49,7 @@ export const routes = [
   createRoute({
     method: "get",
     path: "/events/{id}",
+    operationId: "getEvent",
     summary: "One event with its deliveries",
     description: "Each delivery: channel, status (PENDING, SENDING, DELIVERED, FAILED), attempts, last error and status code, next attempt, delivered at.",
     security,
@@ -56,6 +59,7 @@ export const routes = [
   createRoute({
     method: "get",
     path: "/categories",
+    operationId: "listCategories",
     summary: "List categories",
     security,
     responses: { 200: json(z.object({ data: z.array(Category) }), "Your categories"), ...authErrors },
@@ -63,14 +67,24 @@ export const routes = [
   createRoute({
     method: "post",
     path: "/categories",
+    operationId: "createCategory",
     summary: "Create a category",
     security,
     request: { body: { content: { "application/json": { schema: CreateCategoryBody } }, required: true } },
-    responses: { 201: json(Category, "Created"), 403: error("Plan's category limit reached"), 409: error("Name already used"), 422: error("Invalid name, color or emoji"), ...authErrors },
+    responses: {
+      201: json(Category, "Created"),
+      400: error("Malformed JSON, text that is not UTF-8, or a Content-Type other than application/json"),
+      403: error("Plan's category limit reached"),
+      409: error("Name already used"),
+      413: error("Body over 64 KB"),
+      422: error("Invalid name, color or emoji"),
+      ...authErrors,
+    },
   }),
   createRoute({
     method: "get",
     path: "/quota",
+    operationId: "getQuota",
     summary: "Monthly quota and category usage",
     security,
     responses: { 200: json(Quota, "Where you stand this month"), ...authErrors },
@@ -82,7 +96,8 @@ export function registerV1Docs(app: OpenAPIHono<any>) {
   for (const route of routes) app.openAPIRegistry.registerPath(route);
   app.doc31("/openapi.json", (c) => ({
     openapi: "3.1.0",
-    info: { title: "PingPilot API", version: "1.0.0", description: "Send events from your apps and read them back." },
-    servers: [{ url: `${new URL(c.req.url).origin}/api/v1` }],
+    info: { title: "PingPilot API", version: "1.0.0", description: "Send events from your apps and read them back.", license: { name: "MIT", identifier: "MIT" } },
+    // Relative to this document, so it is right behind any proxy or host name.
+    servers: [{ url: "/api/v1", description: "This PingPilot instance" }],
   }));
 }

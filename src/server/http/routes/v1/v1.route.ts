@@ -14,7 +14,7 @@ import { apiKeyAuth } from "../../middleware/api-key-auth";
 import { quotaHeaders, useQuota, type QuotaVars } from "../../middleware/quota-headers";
 import { rateLimit } from "../../middleware/rate-limit";
 import { registerV1Docs } from "./v1.docs";
-import { CreateCategoryBody, CreateEventBody, ListEventsQuery, MAX_BODY_BYTES } from "./schemas";
+import { CreateCategoryBody, CreateEventBody, ListEventsQuery, MAX_BODY_BYTES, protoKeyPath } from "./schemas";
 
 /** `fields.amount: …` for the first problem, every problem in details. */
 function validationError(error: z.ZodError) {
@@ -32,15 +32,20 @@ function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
 /** JSON bodies only, at most 64 KB (read no further than the limit), parsed with a clear 400. */
 async function readJsonBody(c: Context) {
   const type = c.req.header("content-type") ?? "";
-  if (!/^application\/json\b/i.test(type)) {
+  // application/json, optionally with parameters; not application/json-patch+json or -seq.
+  if (!/^application\/json\s*(;|$)/i.test(type)) {
     throw new AppError("BAD_REQUEST", `Send the body as JSON with Content-Type: application/json (got ${type ? `"${type.slice(0, 60)}"` : "none"}).`);
   }
   const text = await readBodyText(c, MAX_BODY_BYTES);
+  let body: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    body = JSON.parse(text);
   } catch {
     throw new AppError("BAD_REQUEST", "The body is not valid JSON.");
   }
+  const proto = protoKeyPath(body);
+  if (proto) throw new AppError("VALIDATION_FAILED", `${proto}: "__proto__" cannot be used as a name.`, [{ field: proto, message: '"__proto__" cannot be used as a name.' }]);
+  return body;
 }
 
 /** The public API: an API key, never a session; never redirected. */

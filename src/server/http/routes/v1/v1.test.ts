@@ -1,10 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp } from "../../../../../tests/support/test-app";
+import { checkingConformance } from "../../../../../tests/support/openapi-conformance";
+import { startTestApp as startApp, type TestApp } from "../../../../../tests/support/test-app";
+
+/** Every public-API answer in this file is checked against the OpenAPI document. */
+const startTestApp = async (opts?: Parameters<typeof startApp>[0]) => checkingConformance(await startApp(opts));
 
 let t: TestApp;
 let a: { cookie: string; key: string };
 beforeAll(async () => {
-  t = await startTestApp({ env: { API_RATE_LIMIT_BURST: "100000", API_RATE_LIMIT_PER_SECOND: "100000" } });
+  // A fixed "now", so what counts as "a day from now" does not depend on the calendar.
+  t = await startTestApp({ env: { API_RATE_LIMIT_BURST: "100000", API_RATE_LIMIT_PER_SECOND: "100000" }, clock: { now: Date.parse("2026-11-28T12:00:00Z") } });
   a = await t.signUpWithKey("ingest@example.com");
   expect((await t.api("/api/v1/categories", a.key, { json: { name: "Sale", color: "#FFEB3B", emoji: "💰" } })).status).toBe(201);
 });
@@ -12,6 +17,8 @@ afterAll(() => t.close());
 
 const eventCount = async () => Number((await t.db.selectFrom("event").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
 const send = (body: unknown, key = a.key, headers: Record<string, string> = {}) => t.api("/api/v1/events", key, { json: body, headers });
+/** A body sent exactly as written (JSON.stringify would drop `__proto__` and escape lone surrogates its own way). */
+const sendRaw = (text: string, contentType = "application/json") => t.api("/api/v1/events", a.key, { body: text, headers: { "content-type": contentType } });
 
 describe("POST /api/v1/events", () => {
   it("stores a realistic event and answers 202 with quota headers", async () => {
@@ -61,6 +68,23 @@ describe("POST /api/v1/events", () => {
     ["a 33-character tag", () => send({ category: "sale", tags: ["t".repeat(33)] }), 422, "VALIDATION_FAILED", /32/],
     ["a millisecond timestamp", () => send({ category: "sale", timestamp: Date.now() }), 422, "VALIDATION_FAILED", /seconds, not milliseconds/],
     ["a malformed timestamp", () => send({ category: "sale", timestamp: "yesterday" }), 422, "VALIDATION_FAILED", /timestamp/],
+    ["an impossible date (February 30th)", () => send({ category: "sale", timestamp: "2026-02-30T00:00:00Z" }), 422, "VALIDATION_FAILED", /timestamp.*real date/],
+    ["hour 24", () => send({ category: "sale", timestamp: "2026-11-28T24:00:00Z" }), 422, "VALIDATION_FAILED", /timestamp/],
+    ["month 13", () => send({ category: "sale", timestamp: "2026-13-01" }), 422, "VALIDATION_FAILED", /timestamp/],
+    ["an offset of +25:00", () => send({ category: "sale", timestamp: "2026-11-28T10:00:00+25:00" }), 422, "VALIDATION_FAILED", /timestamp/],
+    ["a timestamp two days ahead", () => send({ category: "sale", timestamp: "2026-11-30T12:00:01Z" }), 422, "VALIDATION_FAILED", /timestamp.*a day from now/],
+    ["a timestamp before 2000", () => send({ category: "sale", timestamp: 0 }), 422, "VALIDATION_FAILED", /timestamp.*2000/],
+    ["a field named __proto__", () => sendRaw('{"category":"sale","fields":{"ok":1,"__proto__":"x"}}'), 422, "VALIDATION_FAILED", /fields\.__proto__/],
+    ["an escaped __proto__ field name", () => sendRaw('{"category":"sale","fields":{"\\u005f_proto__":{"a":1}}}'), 422, "VALIDATION_FAILED", /fields\.__proto__/],
+    ["a lone surrogate in the description", () => sendRaw('{"category":"sale","description":"broken \\ud800 text"}'), 422, "VALIDATION_FAILED", /description.*lone surrogate/],
+    ["a lone surrogate in a field value", () => sendRaw('{"category":"sale","fields":{"note":"\\udc00"}}'), 422, "VALIDATION_FAILED", /fields\.note.*lone surrogate/],
+    ["a lone surrogate in a field name", () => sendRaw('{"category":"sale","fields":{"\\ud83d":1}}'), 422, "VALIDATION_FAILED", /lone surrogate/],
+    ["a lone surrogate in a tag", () => sendRaw('{"category":"sale","tags":["\\ud83d"]}'), 422, "VALIDATION_FAILED", /tags\.0.*lone surrogate/],
+    ["bytes that are not UTF-8", () => t.api("/api/v1/events", a.key, { body: Buffer.from([...Buffer.from('{"category":"sale","description":"'), 0xff, 0xfe, ...Buffer.from('"}')]), headers: { "content-type": "application/json" } }), 400, "BAD_REQUEST", /UTF-8/],
+    ["application/json-patch+json", () => sendRaw('{"category":"sale"}', "application/json-patch+json"), 400, "BAD_REQUEST", /application\/json/],
+    ["application/json-seq", () => sendRaw('{"category":"sale"}', "application/json-seq"), 400, "BAD_REQUEST", /application\/json/],
+    ["a category that is not a string", () => send({ category: 5 }), 422, "VALIDATION_FAILED", /category must be a string/],
+    ["an empty category", () => send({ category: "" }), 422, "VALIDATION_FAILED", /category must not be empty/],
     ["notify as a string", () => send({ category: "sale", notify: "yes" }), 422, "VALIDATION_FAILED", /notify/],
     ["an unknown top-level field", () => send({ category: "sale", feilds: { a: 1 } }), 422, "VALIDATION_FAILED", /Unknown field.*feilds/],
     ["a JSON array body", () => send([{ category: "sale" }]), 422, "VALIDATION_FAILED"],
@@ -95,6 +119,30 @@ describe("POST /api/v1/events", () => {
     expect(body.error.message.length).toBeGreaterThan(10);
     if (message) expect(body.error.message).toMatch(message);
     expect(await eventCount()).toBe(before);
+  });
+
+  it("stores text exactly: astral characters, escaped pairs, JSON with a charset parameter", async () => {
+    const res = await sendRaw('{"category":"sale","description":"Paid \\ud83d\\udcb0 in \u20ac","fields":{"emoji":"\ud83d\ude80"}}', "application/json; charset=utf-8");
+    expect(res.status).toBe(202);
+    const stored = await (await t.api(`/api/v1/events/${(await res.json()).id}`, a.key)).json();
+    expect(stored.description).toBe("Paid 💰 in €");
+    expect(stored.fields).toEqual({ emoji: "🚀" });
+  });
+
+  it("reads dates exactly: a leap day, a date without time, a date-time without offset is UTC, offsets applied", async () => {
+    const cases: [unknown, string][] = [
+      ["2024-02-29T10:00:00Z", "2024-02-29T10:00:00.000Z"],
+      ["2026-11-27", "2026-11-27T00:00:00.000Z"],
+      ["2026-11-27T08:30:00", "2026-11-27T08:30:00.000Z"],
+      ["2026-11-27T08:30:00.123456+02:00", "2026-11-27T06:30:00.123Z"],
+      [1_790_000_000.5, "2026-09-21T14:13:20.500Z"],
+    ];
+    for (const [timestamp, expected] of cases) {
+      const res = await send({ category: "sale", timestamp, notify: false });
+      expect(res.status, String(timestamp)).toBe(202);
+      const stored = await (await t.api(`/api/v1/events/${(await res.json()).id}`, a.key)).json();
+      expect(stored.occurredAt, String(timestamp)).toBe(expected);
+    }
   });
 
   it("names every failing field in details", async () => {
@@ -202,6 +250,22 @@ describe("categories and quota over the API", () => {
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/events", "/categories", "/quota"]));
     expect(doc.components.schemas.CreateEvent.properties.fields).toBeDefined();
+  });
+
+  it("passes Redocly's recommended lint rules with no error and no warning", async () => {
+    const { createConfig, lintFromString } = await import("@redocly/openapi-core");
+    const source = await (await t.request("/api/v1/openapi.json")).text();
+    const problems = await lintFromString({ source, absoluteRef: "openapi.json", config: await createConfig({ extends: ["recommended"] }) });
+    expect(problems.map((p) => `${p.severity} ${p.ruleId}: ${p.message} at ${p.location[0]?.pointer}`)).toEqual([]);
+  });
+
+  it("documents every operation with an operationId, every timestamp spelling, and the errors POST /categories gives", async () => {
+    const doc = await (await t.request("/api/v1/openapi.json")).json();
+    const operations = Object.values(doc.paths as Record<string, Record<string, { operationId?: string; responses: Record<string, unknown> }>>).flatMap((p) => Object.values(p));
+    expect(operations.every((o) => typeof o.operationId === "string")).toBe(true);
+    expect(doc.info.license.name).toBe("MIT");
+    expect(doc.components.schemas.CreateEvent.properties.timestamp.oneOf.map((s: { type: string }) => s.type)).toEqual(["string", "number"]);
+    expect(Object.keys(doc.paths["/categories"].post.responses)).toEqual(expect.arrayContaining(["400", "413", "422"]));
   });
 });
 
