@@ -64,3 +64,40 @@ test("onboarding → quick start → events arrive live on the category page; su
   const left = await (await page.request.get("/api/v1/events?limit=100", { headers: { authorization: `Bearer ${key}` } })).json();
   expect(left.data.map((e: { category: string }) => e.category)).toEqual(["sale"]);
 });
+
+test("every number on screen follows live events, counts are written alike, unknown pages answer 404", async ({ page }) => {
+  await signUp(page, uniqueEmail("live-numbers"));
+  const key = (await page.getByTestId("api-key").textContent())!;
+  const post = (data: unknown) => page.request.post("/api/v1/events", { headers: { authorization: `Bearer ${key}` }, data });
+  await page.getByRole("button", { name: "Create quick-start categories" }).click();
+  await expect(page.getByTestId("quick-start-result")).toBeVisible();
+
+  // The cards: this month's count and distinct field names, updated without a reload.
+  await page.goto("/dashboard");
+  const sale = page.getByTestId("category-card").filter({ hasText: "sale" });
+  await expect(sale.getByTestId("fields-this-month")).toHaveText("No fields this month");
+  expect((await post({ category: "sale", fields: { amount: 10, plan: "PRO" } })).status()).toBe(202);
+  expect((await post({ category: "sale", fields: { amount: 5, coupon: "X" } })).status()).toBe(202);
+  await expect(sale.getByTestId("events-this-month")).toHaveText("2");
+  await expect(sale.getByTestId("fields-this-month")).toHaveText("3 unique fields this month");
+
+  // The usage page follows too, well inside the query cache's 30 s.
+  await page.goto("/dashboard/usage");
+  await expect(page.getByTestId("events-used")).toHaveText("2");
+  expect((await post({ category: "bug" })).status()).toBe(202);
+  await expect(page.getByTestId("events-used")).toHaveText("3", { timeout: 5_000 });
+  await expect(page.getByTestId("usage-card")).toContainText("/ 1,000");
+
+  // Unknown category and event pages are real 404s, inside the app shell.
+  const category = await page.goto("/dashboard/category/no-such-category");
+  expect(category?.status()).toBe(404);
+  await expect(page.getByTestId("category-not-found")).toBeVisible();
+  const event = await page.goto("/dashboard/events/00000000-0000-7000-8000-000000000000");
+  expect(event?.status()).toBe(404);
+  await expect(page.getByTestId("event-not-found")).toBeVisible();
+  expect((await page.goto("/dashboard/category/sale"))?.status()).toBe(200);
+
+  const favicon = await page.request.get("/favicon.ico");
+  expect(favicon.status()).toBe(200);
+  expect(favicon.headers()["content-type"]).toMatch(/image\//);
+});

@@ -1,13 +1,11 @@
-/** Dates and counts as the dashboard shows them; in the viewer's locale and time zone. */
+/** Dates as the dashboard shows them; in the viewer's locale and time zone. */
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 const relativeFormat = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
-const numberFormat = new Intl.NumberFormat();
 
 export const formatDate = (value: Date | string) => dateFormat.format(new Date(value));
 export const formatDateTime = (value: Date | string) => dateTimeFormat.format(new Date(value));
-export const formatNumber = (value: number) => numberFormat.format(value);
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ["year", 365 * 24 * 3600],

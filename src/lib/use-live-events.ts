@@ -1,6 +1,6 @@
 "use client";
 import { useEffect, useRef, useState } from "react";
-import type { LiveMessage } from "@/server/realtime/realtime.bus";
+import type { LiveMessage } from "@/shared/live-message";
 
 export type { LiveMessage };
 

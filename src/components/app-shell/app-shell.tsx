@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { Logo } from "@/components/brand/logo";
+import { LiveRefresh } from "./live-refresh";
 import { MobileNav } from "./mobile-nav";
 import { NavLinks } from "./nav-links";
 import { UserMenu } from "./user-menu";
@@ -8,6 +9,7 @@ import { UserMenu } from "./user-menu";
 export function AppShell({ children }: { children: ReactNode }) {
   return (
     <div className="flex min-h-dvh">
+      <LiveRefresh />
       <aside className="sticky top-0 hidden h-dvh w-60 shrink-0 flex-col border-r bg-card/50 px-3 py-4 md:flex">
         <div className="mb-6 px-2">
           <Logo href="/dashboard" />

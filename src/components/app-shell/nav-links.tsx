@@ -4,7 +4,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/lib/utils";
 
-/** The app's sections (SPEC §7). */
+/** The app's sections. */
 const NAV = [
   { href: "/dashboard", label: "Dashboard", icon: LayoutDashboard, match: (p: string) => p === "/dashboard" || p.startsWith("/dashboard/category") || p.startsWith("/dashboard/events") },
   { href: "/dashboard/usage", label: "Usage", icon: Gauge, match: (p: string) => p.startsWith("/dashboard/usage") },

@@ -14,7 +14,7 @@ import { authClient } from "@/lib/auth-client";
 import { useCurrentUser } from "@/lib/current-user";
 import { UserAvatar } from "./user-avatar";
 
-/** Avatar button in the header with profile, settings and sign-out (SPEC A8). */
+/** Avatar button in the header with profile, settings and sign-out. */
 export function UserMenu() {
   const { user } = useCurrentUser();
   if (!user) return null;

@@ -3,6 +3,7 @@ import { Clock, Pencil, Trash2 } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
+import { formatNumber } from "@/lib/format-number";
 import { formatDate, formatDateTime, formatTimeAgo } from "@/lib/format-time";
 import { CategoryDeleteDialog } from "./category-delete-dialog";
 import { CategoryEditDialog } from "./category-edit-dialog";
@@ -15,11 +16,14 @@ export type CategoryItem = {
   emoji: string | null;
   createdAt: string;
   eventsThisMonth: number;
+  /** Distinct field names in this month's events. */
+  fieldsThisMonth: number;
   lastEventAt: string | null;
 };
 
 /**
- * One category on the dashboard: its colour, emoji, name, this month's count and last ping.
+ * One category on the dashboard: its colour, emoji, name, this month's count, the distinct
+ * field names this month and the last ping.
  * The name links to the category page and its click area covers the card; the footer's
  * buttons sit above that area so Edit and Delete never navigate.
  */
@@ -51,11 +55,16 @@ export function CategoryCard({ category }: { category: CategoryItem }) {
         <div className="mt-5">
           <p className="flex items-baseline gap-2">
             <span data-testid="events-this-month" className="text-3xl font-semibold tracking-tight tabular-nums">
-              {category.eventsThisMonth}
+              {formatNumber(category.eventsThisMonth)}
             </span>
             <span className="text-sm text-muted-foreground">
               {category.eventsThisMonth === 1 ? "event" : "events"} this month
             </span>
+          </p>
+          <p data-testid="fields-this-month" className="mt-1 text-xs text-muted-foreground">
+            {category.fieldsThisMonth === 0
+              ? "No fields this month"
+              : `${formatNumber(category.fieldsThisMonth)} unique ${category.fieldsThisMonth === 1 ? "field" : "fields"} this month`}
           </p>
           <p className="mt-2 flex items-center gap-1.5 text-xs text-muted-foreground">
             <Clock className="size-3.5 shrink-0" aria-hidden />

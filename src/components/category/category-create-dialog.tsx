@@ -12,7 +12,7 @@ import { CATEGORY_NAME_PATTERN, CATEGORY_NAME_RULE, PRESET_COLORS, PRESET_EMOJIS
 import { useTRPC } from "@/trpc/client";
 import { ColorField, EmojiField, resolveEmoji } from "./category-style-fields";
 
-/** "Add category" (SPEC §4): name, colour and emoji; server errors (name taken, plan limit) show inline. */
+/** "Add category": name, colour and emoji; server errors (name taken, plan limit) show inline. */
 export function CategoryCreateDialog({ trigger }: { trigger: ReactNode }) {
   const [open, setOpen] = useState(false);
   return (

@@ -5,7 +5,7 @@ import { toast } from "sonner";
 import { ErrorMessage } from "@/components/auth/form-messages";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
-import { formatNumber } from "@/lib/format-time";
+import { formatNumber } from "@/lib/format-number";
 import { useTRPC } from "@/trpc/client";
 import type { CategoryItem } from "./category-card";
 

@@ -36,7 +36,7 @@ function describeRange(range: DateRange) {
   return from === to ? from : `${from} – ${to}`;
 }
 
-/** /dashboard/category/<name>: totals, sums, chart and events for a UTC range, updated live (SPEC §7). */
+/** /dashboard/category/<name>: totals, sums, chart and events for a UTC range, updated live. */
 export function CategoryDetail({ name, appUrl }: { name: string; appUrl: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();

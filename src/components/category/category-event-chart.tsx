@@ -1,6 +1,6 @@
 "use client";
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { formatNumber } from "@/lib/format-time";
+import { formatNumber } from "@/lib/format-number";
 
 export type Bucket = { start: string; count: number };
 

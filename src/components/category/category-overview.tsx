@@ -13,7 +13,7 @@ import { CategoryCard } from "./category-card";
 import { CategoryCreateDialog } from "./category-create-dialog";
 import { CategoryQuickStartButton } from "./category-quick-start-button";
 
-/** The dashboard: usage, then one card per category; a guided empty state when there are none (SPEC §7). */
+/** The dashboard: usage, then one card per category; a guided empty state when there are none. */
 export function CategoryOverview({ appUrl }: { appUrl: string }) {
   const trpc = useTRPC();
   const categories = useQuery(trpc.category.list.queryOptions());

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { formatNumber } from "@/lib/format-time";
+import { formatNumber } from "@/lib/format-number";
 import { formatSum } from "@/lib/format-number";
 
 export type FieldSum = { field: string; sum: number; count: number };

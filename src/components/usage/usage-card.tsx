@@ -5,7 +5,8 @@ import { ErrorMessage } from "@/components/auth/form-messages";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
-import { formatDate, formatNumber } from "@/lib/format-time";
+import { formatNumber } from "@/lib/format-number";
+import { formatDate } from "@/lib/format-time";
 import { cn } from "@/lib/utils";
 import { useTRPC } from "@/trpc/client";
 
@@ -16,7 +17,7 @@ export function useQuota() {
 
 const PLAN_LABEL = { FREE: "Free", PRO: "Pro", ENTERPRISE: "Enterprise" } as const;
 
-/** Events used this month against the plan's limit, and categories used (SPEC §5, §7). */
+/** Events used this month against the plan's limit, and categories used. */
 export function UsageCard({ showPlan = false, linkToUsage = false, className }: { showPlan?: boolean; linkToUsage?: boolean; className?: string }) {
   const quota = useQuota();
 

@@ -2,7 +2,7 @@
 import { Check } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { formatNumber } from "@/lib/format-time";
+import { formatNumber } from "@/lib/format-number";
 import { cn } from "@/lib/utils";
 import type { Plan } from "@/shared/current-user";
 import { PLANS } from "@/shared/plans";

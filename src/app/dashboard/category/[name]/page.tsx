@@ -1,7 +1,10 @@
 import type { Metadata } from "next";
 import { CategoryDetail } from "@/components/category/category-detail";
-import { normalizeCategoryName } from "@/shared/category";
+import { requireUser } from "@/server/auth/current-user";
+import { getCategoryByNameOrThrow } from "@/server/category/category.service";
 import { services } from "@/server/services";
+import { normalizeCategoryName } from "@/shared/category";
+import { orNotFound } from "../../_lib/or-not-found";
 
 type Props = { params: Promise<{ name: string }> };
 
@@ -11,7 +14,7 @@ async function categoryNameOf(params: Props["params"]) {
   try {
     decoded = decodeURIComponent(name);
   } catch {
-    // A malformed escape is just an unknown name; the page shows its 404 state.
+    // A malformed escape is just an unknown name: a 404.
   }
   return normalizeCategoryName(decoded);
 }
@@ -20,9 +23,14 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: await categoryNameOf(params) };
 }
 
-/** One category's numbers and events for a UTC range (SPEC §7); the range lives in `?range=`. */
+/**
+ * One category's numbers and events for a UTC range; the range lives in `?range=`. An unknown
+ * name answers 404 (checked here, before the page streams); the numbers load in the browser.
+ */
 export default async function CategoryPage({ params }: Props) {
   const name = await categoryNameOf(params);
-  const { APP_URL } = services().env;
-  return <CategoryDetail name={name} appUrl={APP_URL} />;
+  const user = await requireUser();
+  const s = services();
+  await orNotFound(getCategoryByNameOrThrow(s.db, user.id, name));
+  return <CategoryDetail name={name} appUrl={s.env.APP_URL} />;
 }

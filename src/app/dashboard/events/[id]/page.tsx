@@ -1,12 +1,18 @@
 import type { Metadata } from "next";
 import { EventDetail } from "@/components/event/event-detail";
+import { requireUser } from "@/server/auth/current-user";
+import { getEventOrThrow } from "@/server/event/event.service";
+import { services } from "@/server/services";
+import { orNotFound } from "../../_lib/or-not-found";
 
 export const metadata: Metadata = { title: "Event" };
 
 type Props = { params: Promise<{ id: string }> };
 
-/** One event and its deliveries; notifications link here (SPEC §6). */
+/** One event and its deliveries; notifications link here. An unknown id (or another account's) answers 404. */
 export default async function EventPage({ params }: Props) {
   const { id } = await params;
+  const user = await requireUser();
+  await orNotFound(getEventOrThrow(services().db, user.id, id.slice(0, 64)));
   return <EventDetail id={id} />;
 }

@@ -1,0 +1,4 @@
+/** What the dashboard hears about, live (server-sent events). Small on purpose: the page refetches what it shows. */
+export type LiveMessage =
+  | { type: "event.created"; eventId: string; category: string; createdAt: string }
+  | { type: "delivery.updated"; eventId: string; channel: string; status: string; eventStatus: string };
