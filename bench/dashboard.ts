@@ -2,7 +2,7 @@
  * npm run bench:dashboard — the dashboard's queries on 1,000,000 events (10 categories, 90
  * days; npm run db:seed-demo's data), on SQLite and on PostgreSQL: the first call (which also
  * computes the day rollups it lacks, once) and the median of the next 5.
- * SPEC §9 target: each page's data in < 150 ms.
+ * Target: each page's data in < 150 ms.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,6 +1,9 @@
-import { expect, test } from "@playwright/test";
+import { mkdirSync } from "node:fs";
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { startDiscordFake, type DiscordFake } from "../tests/fakes/discord.fake";
 import { startWebhookReceiverFake, type WebhookReceiverFake } from "../tests/fakes/webhook-receiver.fake";
 import { screenshot, signUp, uniqueEmail } from "./support/flows";
+import { DISCORD_FAKE_BOT_TOKEN, DISCORD_FAKE_PORT } from "./support/ports";
 
 let receiver: WebhookReceiverFake;
 test.beforeAll(async () => {
@@ -60,4 +63,63 @@ test("webhook channel: configure, send test, deliver an event, see a failure and
   await row.getByRole("button", { name: "Retry now" }).click();
   await expect(row).toHaveAttribute("data-status", "DELIVERED");
   await expect(page.getByTestId("event-status")).toHaveAttribute("data-status", "DELIVERED");
+});
+
+/** One settings card at 1280 px and 360 px wide, for review (git-ignored folder). */
+async function cardScreenshot(page: Page, card: Locator, name: string) {
+  const dir = new URL(".screenshots/", import.meta.url).pathname;
+  mkdirSync(dir, { recursive: true });
+  const desktop = page.viewportSize();
+  await card.screenshot({ path: `${dir}${name}-desktop.png` });
+  await page.setViewportSize({ width: 360, height: 780 });
+  await card.screenshot({ path: `${dir}${name}-360.png` });
+  if (desktop) await page.setViewportSize(desktop);
+}
+
+test.describe("Discord DM", () => {
+  let discord: DiscordFake;
+  test.beforeAll(async () => {
+    discord = await startDiscordFake({ port: DISCORD_FAKE_PORT, botToken: DISCORD_FAKE_BOT_TOKEN });
+  });
+  test.afterAll(async () => {
+    await discord.close();
+  });
+
+  test("a typed Discord ID gets notifications only after the code the bot DMed to it is typed back", async ({ page }) => {
+    const discordId = "80351110224678912";
+    await signUp(page, uniqueEmail("discord"));
+    await page.goto("/dashboard/settings/notifications");
+    const card = page.getByTestId("channel-discord_dm");
+
+    // Turning it on before the ID is proven is refused, with what to do instead.
+    await card.getByLabel("Discord user ID").fill(discordId);
+    await card.getByRole("switch", { name: "Enabled" }).click();
+    await expect(card.getByRole("alert")).toContainText("Verify your Discord user ID first");
+    await expect(card.getByRole("switch", { name: "Enabled" })).not.toBeChecked();
+    await cardScreenshot(page, card, "discord-card-unverified");
+
+    await card.getByRole("button", { name: "Send code" }).click();
+    await expect(card.getByTestId("discord-code-panel")).toContainText(discordId);
+    const dm = discord.dmsTo(discordId).at(-1)!;
+    const code = /\*\*([0-9A-Z]{8})\*\*/.exec(dm.content)![1]!;
+
+    await card.getByLabel("Code from Discord").fill(code === "00000000" ? "11111111" : "00000000");
+    await card.getByRole("button", { name: "Verify" }).click();
+    await expect(card.getByTestId("discord-code-panel").getByRole("alert")).toContainText("4 tries left");
+    // The earlier "verify first" refusal is gone once the code is on its way.
+    await expect(card.getByRole("alert")).toHaveCount(1);
+    await screenshot(page, "settings-notifications-discord-code");
+    await cardScreenshot(page, card, "discord-card-code");
+
+    await card.getByLabel("Code from Discord").fill(code.toLowerCase());
+    await card.getByLabel("Code from Discord").press("Enter");
+    await expect(card.getByTestId("discord-verified")).toContainText(discordId);
+    await expect(card.getByRole("switch", { name: "Enabled" })).toBeChecked();
+    await screenshot(page, "settings-notifications-discord-verified");
+    await cardScreenshot(page, card, "discord-card-verified");
+
+    await card.getByRole("button", { name: "Send test" }).click();
+    await expect(card.getByTestId("test-result")).toContainText("Delivered");
+    expect(discord.dmsTo(discordId).at(-1)!.embeds).toHaveLength(1);
+  });
 });

@@ -7,6 +7,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import { dirname, join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { parseTrustProxy, type TrustProxy } from "@/server/security/trust-proxy";
 
 const bool = (fallback: boolean) =>
   z
@@ -53,16 +54,26 @@ const schema = z.object({
   WHATSAPP_TOKEN: z.string().optional(),
   WHATSAPP_PHONE_NUMBER_ID: z.string().optional(),
   WHATSAPP_API_URL: z.url().default("https://graph.facebook.com/v21.0").transform((v) => v.replace(/\/+$/, "")),
+  /** Slack incoming-webhook URLs are accepted only under `${this}/services/…` (and Slack's own hosts); set it for a local fake. */
+  SLACK_WEBHOOK_URL_BASE: z.url().default("https://hooks.slack.com").transform((v) => v.replace(/\/+$/, "")),
   /** How long a worker holds a claimed delivery; after a crash its deliveries are retried once this runs out. */
   DELIVERY_LEASE_SECONDS: positiveInt(60),
   /** Name recorded on the deliveries a worker claims (default host:pid). */
   WORKER_ID: z.string().max(100).optional(),
-  /** Allow http:// and private addresses for webhook URLs (local development against fakes only). */
+  /** Allow http:// (not only https://) for user-supplied webhook URLs. Relaxes the scheme only, never the address check. */
   ALLOW_INSECURE_WEBHOOK_URLS: bool(false),
+  /** Let user-supplied URLs reach loopback, private and link-local addresses (an intranet, or tests with local receivers). */
+  ALLOW_PRIVATE_WEBHOOK_TARGETS: bool(false),
+  /** The dev mailbox (SMTP_URL unset) at /dev/mailbox, opened only with the per-start token printed in the log. */
+  DEV_MAILBOX: bool(true),
   DEFAULT_PLAN: z.enum(["FREE", "PRO", "ENTERPRISE"]).default("PRO"),
   WORKER: bool(true),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  TRUST_PROXY: bool(false),
+  /**
+   * Which reverse proxies may tell the client address (X-Forwarded-For, read from the right):
+   * false (the socket address), a hop count, or a comma-separated list of proxy addresses/CIDRs.
+   */
+  TRUST_PROXY: z.string().default("false"),
   /** Override the event/category limits of DEFAULT_PLAN (self-hosted, billing off). */
   PLAN_EVENT_LIMIT: z.coerce.number().int().positive().optional(),
   PLAN_CATEGORY_LIMIT: z.coerce.number().int().positive().optional(),
@@ -75,7 +86,9 @@ const schema = z.object({
   AUTH_THROTTLE_ACCOUNT_MAX: positiveInt(5),
 });
 
-export type Env = z.infer<typeof schema> & {
+export type Env = Omit<z.infer<typeof schema>, "TRUST_PROXY"> & {
+  /** TRUST_PROXY, parsed. */
+  TRUST_PROXY: TrustProxy;
   AUTH_SECRET: string;
   /** True when AUTH_SECRET was generated and stored in DATA_DIR rather than configured. */
   authSecretGenerated: boolean;
@@ -160,9 +173,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 
   if (raw.SMTP_URL && !/^smtps?:\/\//.test(raw.SMTP_URL)) problems.push("SMTP_URL must start with smtp:// or smtps://");
 
+  const trustProxy = parseTrustProxy(raw.TRUST_PROXY);
+  if (typeof trustProxy === "string") problems.push(`TRUST_PROXY: ${trustProxy}`);
+
   const { secret, generated } = resolveAuthSecret(raw.AUTH_SECRET, dataDir, problems);
-  if (problems.length) throw new EnvError(problems);
-  return { ...raw, DATA_DIR: dataDir, AUTH_SECRET: secret, authSecretGenerated: generated, database, oauth };
+  if (problems.length || typeof trustProxy === "string") throw new EnvError(problems);
+  return { ...raw, TRUST_PROXY: trustProxy, DATA_DIR: dataDir, AUTH_SECRET: secret, authSecretGenerated: generated, database, oauth };
 }
 
 const ENV_KEY = Symbol.for("pingpilot.env");

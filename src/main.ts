@@ -13,6 +13,8 @@ import { createDeliveryWorker } from "@/server/delivery/delivery.worker";
 import { startRollupJob } from "@/server/stats/rollup.job";
 import { createApp, handledByHono } from "@/server/http/app";
 import { applyHeaders, pageSecurityHeaders } from "@/server/http/page-headers";
+import { limitPageBody } from "@/server/http/page-body-limit";
+import { mailStartNotice } from "@/server/mail/mailer";
 import { closeServices, createServices, registerServices } from "@/server/services";
 
 const DRAIN_TIMEOUT_MS = 10_000;
@@ -23,7 +25,8 @@ async function main() {
   registerServices(s);
   const { logger } = s;
   if (env.authSecretGenerated) logger.info({ dir: env.DATA_DIR }, "AUTH_SECRET is not set: using the secret generated in the data directory (auth-secret, owner-only). Set AUTH_SECRET when running more than one instance.");
-  if (s.mailer.mode === "dev-mailbox") logger.info({ url: `${env.APP_URL}/dev/mailbox` }, "SMTP_URL is not set: mail is logged and kept in the local dev mailbox");
+  const mailNotice = mailStartNotice(s.mailer, env.APP_URL);
+  if (mailNotice) logger.warn(mailNotice);
 
   const applied = await migrateToLatest(s.db);
   logger.info({ dialect: env.database.dialect, applied }, "database ready");
@@ -42,6 +45,8 @@ async function main() {
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0]!;
     if (handledByHono(path)) return answerApi(req, res);
+    // Hono limits its own routes; Next.js would read any body it is sent.
+    if (!limitPageBody(req, res)) return;
     // Set before Next.js starts writing the response (it sends headers inside the handler).
     applyHeaders(res, pageHeaders);
     return renderPage(req, res);

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestDatabase } from "../../tests/support/test-database";
 import { startOidcProvider, OIDC_CLIENT } from "./oidc";
-import { E2E_BASE_URL, E2E_PORT, MAIL_DIR, OIDC_ISSUER, OIDC_NAME, STATE_DIR } from "./ports";
+import { DISCORD_FAKE_BOT_TOKEN, DISCORD_FAKE_PORT, E2E_BASE_URL, E2E_PORT, MAIL_DIR, OIDC_ISSUER, OIDC_NAME, STATE_DIR } from "./ports";
 import { startSmtpServer } from "./smtp";
 
 const root = new URL("../../", import.meta.url).pathname;
@@ -68,6 +68,10 @@ export default async function globalSetup() {
       NEXT_TELEMETRY_DISABLED: "1",
       // The notification tests point channels at fakes on 127.0.0.1 over http.
       ALLOW_INSECURE_WEBHOOK_URLS: "true",
+      ALLOW_PRIVATE_WEBHOOK_TARGETS: "true",
+      // The Discord DM spec starts the Discord fake here and reads the codes the bot DMs.
+      DISCORD_BOT_TOKEN: DISCORD_FAKE_BOT_TOKEN,
+      DISCORD_API_URL: `http://127.0.0.1:${DISCORD_FAKE_PORT}/api/v10`,
       // Every browser test signs in from 127.0.0.1; the throttle itself is covered by the HTTP tests.
       AUTH_THROTTLE_IP_MAX: "10000",
       AUTH_THROTTLE_ACCOUNT_MAX: "50",

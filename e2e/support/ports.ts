@@ -1,5 +1,8 @@
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3210);
 export const OIDC_PORT = E2E_PORT + 1;
+/** The Discord fake the notification spec starts; the server's DISCORD_API_URL points at it. */
+export const DISCORD_FAKE_PORT = E2E_PORT + 2;
+export const DISCORD_FAKE_BOT_TOKEN = "fake-bot-token";
 export const E2E_BASE_URL = `http://localhost:${E2E_PORT}`;
 export const OIDC_ISSUER = `http://127.0.0.1:${OIDC_PORT}`;
 export const OIDC_NAME = "Acme SSO";

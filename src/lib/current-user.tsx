@@ -11,7 +11,7 @@ export function CurrentUserProvider({ user, children }: { user: CurrentUser | nu
   return <InitialUser.Provider value={user}>{children}</InitialUser.Provider>;
 }
 
-/** The signed-in user in client components (SPEC A7). */
+/** The signed-in user in client components. */
 export function useCurrentUser() {
   const initial = useContext(InitialUser);
   const trpc = useTRPC();

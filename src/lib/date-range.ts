@@ -1,4 +1,4 @@
-/** The category page's ranges (SPEC §7), always in UTC: [from, to) as ISO strings. */
+/** The category page's ranges, always in UTC: [from, to) as ISO strings. */
 
 export const RANGE_KEYS = ["today", "week", "month", "custom"] as const;
 export type RangeKey = (typeof RANGE_KEYS)[number];

@@ -1,5 +1,5 @@
 /**
- * `redirect_url` may only name a path on this site (SPEC A3). Anything else — another
+ * `redirect_url` may only name a path on this site. Anything else — another
  * origin, protocol-relative `//evil`, `/\evil`, `javascript:`, control characters, or an
  * encoded form of any of these — falls back to the dashboard.
  */

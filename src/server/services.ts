@@ -17,6 +17,8 @@ export type Services = {
   auth: Auth;
   throttle: Throttle;
   rateLimiter: RateLimiter;
+  /** "Send test" per user: each one makes the server send a request where the user says. */
+  sendTestLimiter: RateLimiter;
   apiKeyCache: ApiKeyCache;
   /** The current time; tests inject their own (month rollover, expiries). */
   clock: () => Date;
@@ -33,24 +35,29 @@ function createBell(): Bell {
   return { ring: () => listeners.forEach((fn) => fn()), listen: (fn) => void listeners.push(fn) };
 }
 
-/** A revoked key keeps working on other instances for at most this long. */
+/** Revocations evict at once everywhere; this only bounds a stale entry if that message is lost. */
 const API_KEY_CACHE_TTL_MS = 30_000;
+
+/** Test notifications per user: a burst of this many, then one every 60/N seconds. */
+const SEND_TESTS_PER_MINUTE = 5;
 
 export function createServices(env: Env, overrides: Partial<Pick<Services, "logger" | "mailer" | "clock">> = {}): Services {
   const logger = overrides.logger ?? createLogger(env.LOG_LEVEL);
   const db = createDb(env.database, (err) => logger.warn({ err }, "idle database connection closed by the server"));
-  const mailer = overrides.mailer ?? createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, db, logger });
-  const auth = createAuth({ env, db, mailer, logger });
+  const mailer = overrides.mailer ?? createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, db, logger, devMailbox: env.DEV_MAILBOX });
+  const realtime = createRealtimeBus(env, logger);
+  const apiKeyCache = createApiKeyCache(API_KEY_CACHE_TTL_MS, { broadcast: realtime.broadcast });
+  realtime.onInternal(apiKeyCache.apply);
+  const auth = createAuth({ env, db, mailer, logger, onAccountDeleted: apiKeyCache.evictAccount });
   const throttle = createThrottle({
     windowMs: env.AUTH_THROTTLE_WINDOW_SECONDS * 1000,
     ipMax: env.AUTH_THROTTLE_IP_MAX,
     accountMax: env.AUTH_THROTTLE_ACCOUNT_MAX,
   });
   const rateLimiter = createRateLimiter({ perSecond: env.API_RATE_LIMIT_PER_SECOND, burst: env.API_RATE_LIMIT_BURST });
-  const apiKeyCache = createApiKeyCache(API_KEY_CACHE_TTL_MS);
   const clock = overrides.clock ?? (() => new Date());
-  const realtime = createRealtimeBus(env, logger);
-  return { env, db, logger, mailer, auth, throttle, rateLimiter, apiKeyCache, clock, deliveryBell: createBell(), realtime };
+  const sendTestLimiter = createRateLimiter({ perSecond: SEND_TESTS_PER_MINUTE / 60, burst: SEND_TESTS_PER_MINUTE, now: () => clock().getTime() });
+  return { env, db, logger, mailer, auth, throttle, rateLimiter, sendTestLimiter, apiKeyCache, clock, deliveryBell: createBell(), realtime };
 }
 
 const KEY = Symbol.for("pingpilot.services");

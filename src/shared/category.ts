@@ -1,4 +1,6 @@
-/** Category rules shared by the API, tRPC and the dashboard forms (SPEC §4). */
+import emojiRegex from "emoji-regex";
+
+/** Category rules shared by the API, tRPC and the dashboard forms. */
 export const CATEGORY_NAME_PATTERN = /^[a-z0-9-]{1,32}$/;
 export const CATEGORY_NAME_RULE = "1–32 characters: lowercase letters a–z, digits and hyphens";
 export const COLOR_PATTERN = /^#[0-9A-Fa-f]{6}$/;
@@ -18,8 +20,19 @@ export const QUICK_START_CATEGORIES = [
 /** Names are stored lowercase; input is matched case-insensitively. */
 export const normalizeCategoryName = (name: string) => name.trim().toLowerCase();
 
-/** One emoji (a single grapheme that is pictographic), e.g. "🐛", "⚠️", "👩‍💻". */
+/**
+ * Longest emoji accepted, in UTF-16 code units. The longest standard sequences are 15 (a kiss
+ * with two skin tones) and 14 (subdivision flags such as Scotland's); the cap leaves room for newer
+ * ones and refuses long strings before any matching runs.
+ */
+export const EMOJI_MAX_LENGTH = 32;
+
+/**
+ * Exactly one emoji as Unicode defines them (emoji-regex): "🐛", "⚠️", "1️⃣", "🇫🇷", "👋🏽",
+ * "👩‍💻". Anything around it, even invisible combining marks, makes the value invalid.
+ */
 export function isSingleEmoji(value: string) {
-  const segments = [...new Intl.Segmenter("en", { granularity: "grapheme" }).segment(value)];
-  return segments.length === 1 && /\p{Extended_Pictographic}|\p{Regional_Indicator}/u.test(value);
+  if (value.length === 0 || value.length > EMOJI_MAX_LENGTH) return false;
+  const matches = value.match(emojiRegex());
+  return matches?.length === 1 && matches[0] === value;
 }

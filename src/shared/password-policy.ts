@@ -1,4 +1,4 @@
-/** Password rules (SPEC A10): length only, no composition rules; the common-password check runs on the server. */
+/** Password rules: length only, no composition rules; the common-password check runs on the server. */
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 128;
 

@@ -2,7 +2,7 @@ import type { Plan } from "./current-user";
 
 export type PlanLimits = { eventsPerMonth: number; categories: number; priceLabel: string };
 
-/** SPEC §5. Self-hosted instances can override the limits of DEFAULT_PLAN by env. */
+/** Self-hosted instances can override the limits of DEFAULT_PLAN by env. */
 export const PLANS: Record<Plan, PlanLimits> = {
   FREE: { eventsPerMonth: 100, categories: 3, priceLabel: "$0" },
   PRO: { eventsPerMonth: 1_000, categories: 10, priceLabel: "$29/month" },

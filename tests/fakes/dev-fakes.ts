@@ -46,12 +46,14 @@ WHATSAPP_TOKEN=${whatsapp.token}
 WHATSAPP_PHONE_NUMBER_ID=${whatsapp.phoneNumberId}
 SMTP_URL=${smtp.url}
 ALLOW_INSECURE_WEBHOOK_URLS=true
+ALLOW_PRIVATE_WEBHOOK_TARGETS=true
+SLACK_WEBHOOK_URL_BASE=${slack.url}
 
 Then, in Settings → Notifications:
   Discord webhook URL  ${discordWebhookUrl}
   Slack webhook URL    ${slackWebhookUrl}
   Webhook URL          ${receiver.webhookUrl}   ${webhookSecret ? "(checking signatures with WEBHOOK_SECRET)" : "(signatures not checked: restart with WEBHOOK_SECRET=whsec_… to check them)"}
-  Discord DM           any Discord user ID (17–20 digits)
+  Discord DM           any Discord user ID (17–20 digits); the code the bot DMs to verify it is printed below
   WhatsApp             any number in E.164, e.g. +14155550123
 
 Waiting for notifications (Ctrl+C to stop)…
@@ -64,8 +66,11 @@ const print = (source: string, request: FakeRequest, summary: string) =>
 const refusal = (request: FakeRequest) => (request.status >= 300 ? `refused: ${JSON.stringify(request.response)}` : undefined);
 
 discord.onRequest((request) => {
-  const embed = (request.body as { embeds?: Array<{ title?: string; description?: string; fields?: Array<{ name: string; value: string }> }> } | undefined)?.embeds?.[0];
-  const summary = refusal(request) ?? (embed ? [embed.title, embed.description, ...(embed.fields ?? []).map((f) => `${f.name}: ${f.value}`)].filter(Boolean).join("\n") : JSON.stringify(request.body));
+  const body = request.body as { content?: string; embeds?: Array<{ title?: string; description?: string; fields?: Array<{ name: string; value: string }> }> } | undefined;
+  const embed = body?.embeds?.[0];
+  const summary =
+    refusal(request) ??
+    (embed ? [embed.title, embed.description, ...(embed.fields ?? []).map((f) => `${f.name}: ${f.value}`)].filter(Boolean).join("\n") : (body?.content ?? JSON.stringify(request.body)));
   print("discord", request, summary);
 });
 telegram.onRequest((request) => {

@@ -17,6 +17,8 @@ export type DiscordFake = FakeServer & {
   createWebhook(id?: string, token?: string): string;
   /** The DM channel id opened for a user, if any. */
   dmChannelOf(userId: string): string | undefined;
+  /** Messages the bot sent to this user by DM, oldest first (what the user would read). */
+  dmsTo(userId: string): Array<{ content: string; embeds: unknown[] }>;
   /** Every DM channel becomes unknown (404 code 10003), as when Discord drops them. */
   forgetDmChannels(): void;
   /** Messages to this user answer 403 code 50007, as when they share no server or closed DMs. */
@@ -130,6 +132,12 @@ export async function startDiscordFake(opts: { port?: number; botToken?: string 
     webhookUrl: createWebhook(),
     createWebhook,
     dmChannelOf: (userId: string) => dmChannels.get(userId),
+    dmsTo: (userId: string) => {
+      const channelId = dmChannels.get(userId);
+      return server.received
+        .filter((r) => r.status === 200 && channelId !== undefined && r.path.endsWith(`/channels/${channelId}/messages`))
+        .map((r) => ({ content: str((r.body as MessageBody).content), embeds: (r.body as MessageBody).embeds ?? [] }));
+    },
     forgetDmChannels: () => liveChannels.clear(),
     closeDms: (userId: string) => void closedDms.add(userId),
   });
@@ -152,6 +160,14 @@ const required = () => ({ _errors: [{ code: "BASE_TYPE_REQUIRED", message: "This
 const str = (value: unknown) => (typeof value === "string" ? value : "");
 
 /** Discord's form validation for a message body, answering the way Discord words it. */
+function hostHasDot(url: string) {
+  try {
+    return new URL(url).hostname.includes(".");
+  } catch {
+    return true; // a malformed url is reported as such below
+  }
+}
+
 function validateMessage(body: unknown): FakeReply | undefined {
   if (!body || typeof body !== "object") return { status: 400, body: { message: "Cannot send an empty message", code: 50006 } };
   const message = body as MessageBody;
@@ -160,6 +176,10 @@ function validateMessage(body: unknown): FakeReply | undefined {
   const embeds = Array.isArray(message.embeds) ? message.embeds : [];
   if (!str(message.content) && embeds.length === 0) return { status: 400, body: { message: "Cannot send an empty message", code: 50006 } };
   if (embeds.length > LIMITS.embeds) errors.embeds = maxLength(LIMITS.embeds);
+  // Discord refuses an embed linking to a host without a dot (http://localhost:3000/…) with this
+  // terse body, not the usual Invalid Form Body.
+  const dotless = embeds.flatMap((embed, i) => (embed.url !== undefined && !hostHasDot(str(embed.url)) ? [String(i)] : []));
+  if (dotless.length) return { status: 400, body: { embeds: dotless } };
 
   const embedErrors: Record<string, unknown> = {};
   let total = 0;

@@ -18,7 +18,20 @@ export type SlackFake = FakeServer & {
 };
 
 /** https://api.slack.com/reference/block-kit/blocks */
-const LIMITS = { blocks: 50, headerText: 150, sectionText: 3000, sectionFields: 10, fieldText: 2000, contextElements: 10, actionsElements: 25, buttonText: 75, url: 3000, blockId: 255 };
+const LIMITS = {
+  blocks: 50,
+  headerText: 150,
+  sectionText: 3000,
+  sectionFields: 10,
+  fieldText: 2000,
+  contextElements: 10,
+  actionsElements: 25,
+  buttonText: 75,
+  url: 3000,
+  blockId: 255,
+  /** Reported by Slack users: past about 12,000 characters of block text in all, `msg_blocks_too_long`. */
+  totalBlockText: 12_000,
+};
 
 /** Slack's usual wording per status, for scripted failures without a body. */
 const DEFAULT_ERRORS: Record<number, string> = { 400: "invalid_payload", 403: "action_prohibited", 404: "no_service", 410: "channel_is_archived", 429: "rate_limited", 500: "internal_error", 503: "service_unavailable" };
@@ -46,6 +59,7 @@ export async function startSlackFake(opts: { port?: number } = {}): Promise<Slac
     if (message.blocks !== undefined && !Array.isArray(message.blocks)) return reply(400, "invalid_blocks_format");
     if (!message.text && !(message.blocks?.length)) return reply(400, "no_text");
     if (message.blocks && !validBlocks(message.blocks)) return reply(400, "invalid_blocks");
+    if (message.blocks && totalBlockText(message.blocks) > LIMITS.totalBlockText) return reply(400, "msg_blocks_too_long");
     messages.push(message);
     return reply(200, "ok");
   };
@@ -80,6 +94,21 @@ const isText = (t: unknown, max: number, types = ["plain_text", "mrkdwn"]): bool
   const o = t as TextObject | undefined;
   return !!o && typeof o.type === "string" && types.includes(o.type) && typeof o.text === "string" && o.text.length >= 1 && o.text.length <= max;
 };
+
+/** Every text object's characters, across all blocks. */
+function totalBlockText(blocks: unknown[]): number {
+  let total = 0;
+  const visit = (value: unknown) => {
+    if (Array.isArray(value)) value.forEach(visit);
+    else if (value && typeof value === "object") {
+      const o = value as Record<string, unknown>;
+      if ((o.type === "plain_text" || o.type === "mrkdwn") && typeof o.text === "string") total += o.text.length;
+      else Object.values(o).forEach(visit);
+    }
+  };
+  visit(blocks);
+  return total;
+}
 
 function validBlocks(blocks: unknown[]): boolean {
   if (blocks.length > LIMITS.blocks) return false;

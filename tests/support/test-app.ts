@@ -8,11 +8,29 @@ import { createTestDatabase } from "./test-database";
 
 export const TEST_ORIGIN = "http://localhost:3999";
 export const STRONG_PASSWORD = "correct horse battery staple";
+/**
+ * Node server bindings of a request whose socket peer is a proxy on this host. There is no
+ * socket stream to read the body from (`readableDidRead`), so it is read from the Request.
+ */
+const PROXY_PEER = { incoming: { socket: { remoteAddress: "127.0.0.1" }, readableDidRead: true } };
 
 /** A mailer that keeps what it would send, for assertions. */
 export function captureMailer(): Mailer & { sent: MailMessage[] } {
   const sent: MailMessage[] = [];
   return { mode: "smtp", sent, send: async (m) => void sent.push(m) };
+}
+
+/**
+ * With PINGPILOT_TEST_NOW (e.g. 2026-12-31T23:59:55Z), every app the tests start reads a clock
+ * that begins at that instant and ticks on, so the suite runs across a month or year boundary
+ * (`npm run test:boundaries`). Anything that reads the wall clock instead shows up as a failure.
+ */
+function boundaryClock(): (() => Date) | undefined {
+  const start = process.env.PINGPILOT_TEST_NOW;
+  if (!start) return undefined;
+  const offset = Date.parse(start) - Date.now();
+  if (!Number.isFinite(offset)) throw new Error(`PINGPILOT_TEST_NOW is not a date: ${start}`);
+  return () => new Date(Date.now() + offset);
 }
 
 export type TestApp = Awaited<ReturnType<typeof startTestApp>>;
@@ -35,7 +53,8 @@ export async function startTestApp(opts: { env?: Record<string, string>; clock?:
   });
   const mailer = captureMailer();
   const clock = opts.clock;
-  const services: Services = createServices(env, { mailer, ...(clock && { clock: () => new Date(clock.now) }) });
+  const ticking = boundaryClock();
+  const services: Services = createServices(env, { mailer, ...(clock ? { clock: () => new Date(clock.now) } : ticking && { clock: ticking }) });
   if (clock) {
     services.throttle = createThrottle({
       windowMs: env.AUTH_THROTTLE_WINDOW_SECONDS * 1000,
@@ -56,15 +75,19 @@ export async function startTestApp(opts: { env?: Record<string, string>; clock?:
     if (init.cookie) headers.set("cookie", init.cookie);
     if (init.method && init.method !== "GET" && !headers.has("origin")) headers.set("origin", TEST_ORIGIN);
     if (typeof init.body === "string" && !headers.has("content-type")) headers.set("content-type", "application/json");
-    return app.request(`${TEST_ORIGIN}${path}`, { ...init, headers });
+    // As if through one reverse proxy on this host (TRUST_PROXY=1 here): the socket peer is loopback.
+    return app.request(`${TEST_ORIGIN}${path}`, { ...init, headers }, PROXY_PEER);
   }
 
   const post = (path: string, body: unknown, init: Parameters<typeof request>[1] = {}) =>
     request(path, { ...init, method: "POST", body: JSON.stringify(body) });
 
   async function signUp(email: string, password = STRONG_PASSWORD, name = "Test User") {
-    const res = await post("/api/auth/sign-up/email", { email, password, name });
-    if (res.status !== 200) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
+    const up = await post("/api/auth/sign-up/email", { email, password, name });
+    if (up.status !== 200) throw new Error(`sign-up failed: ${up.status} ${await up.text()}`);
+    // Sign-up never signs in (a taken address must answer the same); the form signs in next, like this.
+    const res = await post("/api/auth/sign-in/email", { email, password });
+    if (res.status !== 200) throw new Error(`sign-in after sign-up failed: ${res.status} ${await res.text()}`);
     return { res, cookie: sessionCookieFrom(res)! };
   }
 

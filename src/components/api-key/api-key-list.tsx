@@ -16,7 +16,7 @@ import { ApiKeySecret } from "./api-key-secret";
 
 type ApiKeyItem = { id: string; name: string; prefix: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
 
-/** Every key of the account, active first; rotate and revoke ask for confirmation (SPEC §2). */
+/** Every key of the account, active first; rotate and revoke ask for confirmation. */
 export function ApiKeyList() {
   const trpc = useTRPC();
   const keys = useQuery(trpc.apiKey.list.queryOptions());

@@ -2,7 +2,7 @@ import { TriangleAlert } from "lucide-react";
 import { Alert, AlertContent } from "@/components/ui/alert";
 import { CopyField } from "@/components/ui/copy-field";
 
-/** A freshly made key, shown once, with a copy button and the once-only warning (SPEC §2). */
+/** A freshly made key, shown once, with a copy button and the once-only warning. */
 export function ApiKeySecret({ value }: { value: string }) {
   return (
     <div className="grid min-w-0 gap-3">

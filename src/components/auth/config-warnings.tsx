@@ -6,7 +6,7 @@ export const COOKIES_BLOCKED_MESSAGE = "Your browser blocks cookies for this sit
 export const COOKIE_NOT_KEPT_MESSAGE = "You were signed in, but your browser did not keep the session cookie. Allow cookies for this site and try again.";
 
 /**
- * Misconfiguration explained instead of a sign-in loop (SPEC A13): the page's origin differs
+ * Misconfiguration explained instead of a sign-in loop: the page's origin differs
  * from APP_URL (computed on the server), or the browser refuses cookies (only knowable here).
  */
 export function ConfigWarnings({ originMismatch }: { originMismatch?: { pageOrigin: string; appOrigin: string } }) {

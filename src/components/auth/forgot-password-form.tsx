@@ -6,7 +6,7 @@ import { EmailField, FormAlerts, SubmitButton } from "./auth-form-parts";
 
 export const RESET_SENT_MESSAGE = "If an account exists for that email, a reset link is on its way.";
 
-/** Same answer whether or not the email has an account (SPEC A11); only throttling is reported. */
+/** Same answer whether or not the email has an account; only throttling is reported. */
 export function ForgotPasswordForm() {
   const [email, setEmail] = useState("");
   const [pending, setPending] = useState(false);

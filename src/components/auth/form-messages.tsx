@@ -24,7 +24,7 @@ export function SuccessMessage({ children }: { children: ReactNode }) {
   );
 }
 
-/** A setup problem on this instance or browser (SPEC A13). */
+/** A setup problem on this instance or browser. */
 export function WarningMessage({ children, testId }: { children: ReactNode; testId?: string }) {
   return (
     <Alert variant="warning" data-testid={testId}>

@@ -7,7 +7,7 @@ import { authErrorMessage } from "./auth-error";
 
 export type OAuthProvider = { id: string; name: string; kind: "social" | "oidc" };
 
-/** One "Continue with …" button per configured provider (SPEC A4); renders nothing when none are. */
+/** One "Continue with …" button per configured provider; renders nothing when none are. */
 export function OAuthButtons({
   providers,
   callbackURL,

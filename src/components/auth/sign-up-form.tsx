@@ -10,6 +10,21 @@ import { useAuthForm } from "./use-auth-form";
 
 const AFTER_SIGN_UP = "/welcome";
 
+/**
+ * Sign-up answers the same whether or not the address is taken (the owner of a taken one
+ * gets a mail), and never signs in; signing in with the chosen password comes next.
+ */
+async function signUpThenSignIn({ name, email, password }: { name: string; email: string; password: string }) {
+  // callbackURL is where the verification email's link lands.
+  const up = await authClient.signUp.email({ name, email, password, callbackURL: "/dashboard" });
+  if (up.error) return up;
+  const signIn = await authClient.signIn.email({ email, password });
+  if (signIn.error?.status === 401) {
+    return { error: { error: { message: `We could not sign you in. If ${email} already has an account, we sent it an email: sign in, or reset your password.` } } };
+  }
+  return signIn;
+}
+
 export function SignUpForm({ providers, initialError, errorCallbackURL }: { providers: OAuthProvider[]; initialError?: string; errorCallbackURL: string }) {
   const [name, setName] = useState("");
   const [password, setPassword] = useState("");
@@ -24,8 +39,7 @@ export function SignUpForm({ providers, initialError, errorCallbackURL }: { prov
         onSubmit={(event) =>
           submitWithPassword(event, {
             problem: passwordLengthProblem(password),
-            // callbackURL is where the verification email's link lands.
-            request: () => authClient.signUp.email({ name: name.trim(), email: email.trim(), password, callbackURL: "/dashboard" }),
+            request: () => signUpThenSignIn({ name: name.trim(), email: email.trim(), password }),
             failure: "We could not create your account. Please try again.",
             target: AFTER_SIGN_UP,
           })

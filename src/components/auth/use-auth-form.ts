@@ -73,7 +73,7 @@ export function useAuthForm(initialError?: string) {
 
 /**
  * After a successful sign-in/up, make sure the browser actually kept the session cookie
- * (SPEC A13), then do a full navigation so the server renders the next page signed in.
+ *, then do a full navigation so the server renders the next page signed in.
  * Returns an error message when the cookie was not kept.
  */
 async function finishSignIn(target: string): Promise<string | null> {

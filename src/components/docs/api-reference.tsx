@@ -6,7 +6,7 @@ import { CodeTabs, type CodeSample } from "./code-tabs";
 import { endpointsOf, fieldRows, sampleOf, type Endpoint, type FieldRow, type OpenApiDocument } from "./openapi-schema";
 
 /**
- * Words for fields whose schema carries no description yet (SPEC §3, §4), keyed by "METHOD path".
+ * Words for fields whose schema carries no description yet, keyed by "METHOD path".
  * A description in the schema itself always wins.
  */
 const FIELD_NOTES: Record<string, Record<string, string>> = {
@@ -106,7 +106,7 @@ export function eventSamples(apiBase: string): CodeSample[] {
   ];
 }
 
-/** The public API reference, rendered from the OpenAPI document the server generates (SPEC §3). */
+/** The public API reference, rendered from the OpenAPI document the server generates. */
 export function ApiReference({ doc, apiBase }: { doc: OpenApiDocument; apiBase: string }) {
   const endpoints = endpointsOf(doc);
   return (

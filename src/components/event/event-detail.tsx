@@ -25,7 +25,7 @@ const isNotFound = (error: unknown) => {
   return code === "NOT_FOUND" || code === "BAD_REQUEST";
 };
 
-/** One event: what happened, its fields, and where each notification went (SPEC §6). */
+/** One event: what happened, its fields, and where each notification went. */
 export function EventDetail({ id }: { id: string }) {
   const trpc = useTRPC();
   const event = useQuery({

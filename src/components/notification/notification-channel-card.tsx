@@ -13,6 +13,7 @@ import { Switch } from "@/components/ui/switch";
 import type { AppRouter } from "@/server/trpc/root";
 import { useTRPC } from "@/trpc/client";
 import { NotificationCategoryOptOuts, type OptOutCategory } from "./notification-category-opt-outs";
+import { NotificationDiscordVerify } from "./notification-discord-verify";
 import { NotificationEmailStatus } from "./notification-email-status";
 import { NotificationTelegramLink } from "./notification-telegram-link";
 import { NotificationTestButton } from "./notification-test-button";
@@ -41,7 +42,7 @@ const TEXT_CONFIG: Partial<Record<ChannelName, TextConfig>> = {
     type: "text",
     inputMode: "numeric",
     placeholder: "e.g. 80351110224678912",
-    hint: "17–20 digits. In Discord turn on Settings → Advanced → Developer Mode, then right-click your name → Copy User ID. Signing in with Discord fills it in.",
+    hint: "17–20 digits. In Discord turn on Settings → Advanced → Developer Mode, then right-click your name → Copy User ID.",
   },
   discord_webhook: { key: "url", label: "Webhook URL", type: "url", inputMode: "url", placeholder: "https://discord.com/api/webhooks/…" },
   slack: { key: "url", label: "Webhook URL", type: "url", inputMode: "url", placeholder: "https://hooks.slack.com/services/…" },
@@ -51,7 +52,7 @@ const TEXT_CONFIG: Partial<Record<ChannelName, TextConfig>> = {
 
 const stringOf = (value: unknown) => (typeof value === "string" ? value : "");
 
-/** One channel: explanation, setup, on/off, save, test and per-category choices (SPEC §6). */
+/** One channel: explanation, setup, on/off, save, test and per-category choices. */
 export function NotificationChannelCard({
   setting,
   categories,
@@ -64,7 +65,8 @@ export function NotificationChannelCard({
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const id = useId();
-  const text = TEXT_CONFIG[setting.channel];
+  // With Discord sign-in on this server, the Discord ID comes from the connected account, never typed.
+  const text = setting.discord?.idFromSignIn ? undefined : TEXT_CONFIG[setting.channel];
   const savedText = text ? stringOf(setting.config[text.key]) : "";
   // The draft starts from the saved value and is never overwritten by a refetch, so polling can't eat typing.
   const [draft, setDraft] = useState(savedText);
@@ -143,6 +145,7 @@ export function NotificationChannelCard({
             </div>
           ) : null}
 
+          {setting.channel === "discord_dm" ? <NotificationDiscordVerify setting={setting} draft={draft} onProgress={() => save.reset()} /> : null}
           {setting.channel === "telegram" ? <NotificationTelegramLink setting={setting} /> : null}
           {setting.channel === "email" ? <NotificationEmailStatus /> : null}
           {setting.channel === "webhook" ? <NotificationWebhookSecret secret={stringOf(setting.config.secret)} /> : null}

@@ -18,11 +18,11 @@ export function NotificationEmailStatus() {
       </div>
       {user.emailVerified ? null : (
         <p className="text-xs text-muted-foreground">
-          Verify your email to turn this on: follow the link we sent you, or change the address in{" "}
+          Verify your email to turn this on: follow the link we sent you, or ask for a new one in{" "}
           <Link href="/dashboard/settings/profile" className="font-medium text-primary-soft-foreground underline-offset-4 hover:underline">
             Profile
           </Link>
-          .
+          . An address can be changed once it is verified.
         </p>
       )}
     </div>

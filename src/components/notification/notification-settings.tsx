@@ -5,7 +5,7 @@ import { SkeletonCards } from "@/components/ui/skeleton";
 import { useTRPC } from "@/trpc/client";
 import { NotificationChannelCard } from "./notification-channel-card";
 
-/** Every notification channel, one card each, in the server's order (SPEC §6). */
+/** Every notification channel, one card each, in the server's order. */
 export function NotificationSettings() {
   const trpc = useTRPC();
   const channels = useQuery(trpc.notification.list.queryOptions());

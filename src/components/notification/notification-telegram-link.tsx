@@ -1,6 +1,6 @@
 "use client";
-import { useMutation, useQuery } from "@tanstack/react-query";
-import { CircleCheck, LoaderCircle } from "lucide-react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { CircleCheck, LoaderCircle, Unlink } from "lucide-react";
 import { useEffect, useState } from "react";
 import { toast } from "sonner";
 import { ErrorMessage } from "@/components/auth/form-messages";
@@ -23,6 +23,17 @@ export function NotificationTelegramLink({ setting }: { setting: ChannelSetting 
   const username = typeof setting.config.username === "string" ? setting.config.username : null;
   const [pending, setPending] = useState<{ command: string; expiresAt: string; chatIdBefore: string | null } | null>(null);
   const [expired, setExpired] = useState(false);
+
+  const queryClient = useQueryClient();
+  const unlink = useMutation(
+    trpc.notification.telegramUnlink.mutationOptions({
+      onSuccess: async () => {
+        setPending(null);
+        toast.success("Telegram unlinked");
+        await queryClient.invalidateQueries({ queryKey: trpc.notification.list.queryKey() });
+      },
+    }),
+  );
 
   const createCode = useMutation(
     trpc.notification.telegramLinkCode.mutationOptions({
@@ -78,11 +89,18 @@ export function NotificationTelegramLink({ setting }: { setting: ChannelSetting 
       {expired ? <p className="text-sm text-muted-foreground">That code expired. Create a new one.</p> : null}
 
       {createCode.isError ? <ErrorMessage>{createCode.error.message}</ErrorMessage> : null}
-      <div>
+      {unlink.isError ? <ErrorMessage>{unlink.error.message}</ErrorMessage> : null}
+      <div className="flex flex-wrap gap-2">
         <Button variant="secondary" disabled={createCode.isPending} onClick={() => createCode.mutate()}>
           {createCode.isPending ? <LoaderCircle className="animate-spin" aria-hidden /> : null}
-          Create link code
+          {chatId ? "Link another chat" : "Create link code"}
         </Button>
+        {chatId ? (
+          <Button variant="ghost" disabled={unlink.isPending} onClick={() => unlink.mutate()}>
+            {unlink.isPending ? <LoaderCircle className="animate-spin" aria-hidden /> : <Unlink aria-hidden />}
+            Unlink
+          </Button>
+        ) : null}
       </div>
     </div>
   );

@@ -1,4 +1,4 @@
-/** The copy-paste request that sends a first event (SPEC A6). */
+/** The copy-paste request that sends a first event. */
 export function curlCommand(appUrl: string, key: string, category = "sale") {
   const base = appUrl.replace(/\/+$/, "");
   return [

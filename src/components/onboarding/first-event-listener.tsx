@@ -11,7 +11,7 @@ import { WaitingForEvent } from "./waiting-for-event";
 
 type Arrived = { eventId: string; category: string; createdAt: string };
 
-/** /welcome: listens live until the first event arrives, then links to the dashboard and the event (SPEC A6). */
+/** /welcome: listens live until the first event arrives, then links to the dashboard and the event. */
 export function FirstEventListener() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();

@@ -1,6 +1,6 @@
 import { cn } from "@/lib/utils";
 
-/** A pulsing "listening" line while the live stream waits for an event (SPEC A6, §7). */
+/** A pulsing "listening" line while the live stream waits for an event. */
 export function WaitingForEvent({ connected, className }: { connected: boolean; className?: string }) {
   return (
     <div

@@ -136,7 +136,8 @@ function EmailForm({ currentEmail, verified }: { currentEmail: string; verified:
           {error ? <ErrorMessage>{error}</ErrorMessage> : null}
           {sentTo ? (
             <SuccessMessage>
-              We sent a confirmation link to {sentTo}. Your email changes when you follow it.
+              To keep your account safe, we sent a confirmation link to your current address, {currentEmail}. Once you follow it, {sentTo} gets a link to
+              verify; your email changes when that one is followed.
             </SuccessMessage>
           ) : null}
           <div className="max-w-sm">

@@ -31,7 +31,7 @@ async function loadSessions() {
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 const formatDate = (value: Date | string) => dateTime.format(new Date(value));
 
-/** Every signed-in device; any but this one can be revoked (SPEC A8). */
+/** Every signed-in device; any but this one can be revoked. */
 export function SessionsSection() {
   const queryClient = useQueryClient();
   const sessions = useQuery({ queryKey: SESSIONS_KEY, queryFn: loadSessions, staleTime: 0 });

@@ -26,7 +26,7 @@ export function FormField({ id, label, hint, labelAside, children }: { id: strin
 
 const NEW_PASSWORD_HINT = "At least 12 characters. Long passphrases are great.";
 
-/** A required password input with its label; a new password also gets the length hint (SPEC A10). */
+/** A required password input with its label; a new password also gets the length hint. */
 export function PasswordField({
   id,
   label,

@@ -1,28 +1,77 @@
+import type { InternalMessage } from "@/server/realtime/realtime.bus";
+
 /**
  * Short-lived memory of authenticated keys, so the hot path does not hit the database for
- * every event. Revoking on this instance evicts at once; other instances notice within the TTL.
+ * every event. Revoking a key or deleting an account evicts at once here and, through the
+ * broadcast (LISTEN/NOTIFY on PostgreSQL), on every other instance; the TTL only bounds how
+ * long a lost message could leave a stale entry.
  */
 export type CachedKey = { keyId: string; userId: string; plan: "FREE" | "PRO" | "ENTERPRISE" };
 
-export function createApiKeyCache(ttlMs: number, now: () => number = Date.now) {
-  const entries = new Map<string, { value: CachedKey; expiresAt: number }>();
+type Entry = { value: CachedKey; authUserId: string; expiresAt: number };
+
+const MAX_ENTRIES = 50_000;
+
+export function createApiKeyCache(
+  ttlMs: number,
+  opts: { now?: () => number; broadcast?: (message: InternalMessage) => Promise<void> } = {},
+) {
+  const now = opts.now ?? Date.now;
+  const entries = new Map<string, Entry>();
+  // Bumped by every eviction: a lookup that read the database before an eviction must not
+  // put what it read back into the cache afterwards.
+  let generation = 0;
+
+  const dropWhere = (match: (e: Entry) => boolean) => {
+    generation++;
+    for (const [hash, entry] of entries) if (match(entry)) entries.delete(hash);
+  };
+
+  /** This instance only; the bus calls it for messages from other instances too. */
+  function apply(message: InternalMessage) {
+    if (message.type === "api-key.evict") dropWhere((e) => e.value.keyId === message.keyId);
+    else if (message.type === "api-key.evict-account") dropWhere((e) => e.authUserId === message.authUserId);
+    else if (message.type === "resync") dropWhere(() => true);
+  }
+
+  const everywhere = async (message: InternalMessage) => {
+    if (opts.broadcast) await opts.broadcast(message);
+    else apply(message);
+  };
+
+  function get(hash: string): CachedKey | undefined {
+    const hit = entries.get(hash);
+    if (!hit) return undefined;
+    if (hit.expiresAt <= now()) {
+      entries.delete(hash);
+      return undefined;
+    }
+    return hit.value;
+  }
+
   return {
-    get(hash: string) {
-      const hit = entries.get(hash);
-      if (!hit) return undefined;
-      if (hit.expiresAt <= now()) {
-        entries.delete(hash);
-        return undefined;
+    get,
+    /**
+     * The cached owner of `hash`, or `load()`'s answer, which is cached unless an eviction
+     * happened while it ran (its read may predate a revocation).
+     */
+    async getOrLoad(hash: string, load: () => Promise<{ value: CachedKey; authUserId: string } | undefined>) {
+      const cached = get(hash);
+      if (cached) return cached;
+      const before = generation;
+      const loaded = await load();
+      if (!loaded) return undefined;
+      if (before === generation) {
+        if (entries.size >= MAX_ENTRIES) entries.clear();
+        entries.set(hash, { ...loaded, expiresAt: now() + ttlMs });
       }
-      return hit.value;
+      return loaded.value;
     },
-    set(hash: string, value: CachedKey) {
-      if (entries.size > 50_000) entries.clear();
-      entries.set(hash, { value, expiresAt: now() + ttlMs });
-    },
-    evictKey(keyId: string) {
-      for (const [hash, entry] of entries) if (entry.value.keyId === keyId) entries.delete(hash);
-    },
+    apply,
+    /** A revoked key: gone from this instance's cache before this resolves, and from the others' at once after. */
+    evictKey: (keyId: string) => everywhere({ type: "api-key.evict", keyId }),
+    /** Every key of a deleted account (by its Better Auth user id). */
+    evictAccount: (authUserId: string) => everywhere({ type: "api-key.evict-account", authUserId }),
   };
 }
 

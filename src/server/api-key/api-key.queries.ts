@@ -1,4 +1,5 @@
-import { isoNow, type Db } from "@/server/db/db";
+import { sql } from "kysely";
+import { isoNow, isPostgres, type Db } from "@/server/db/db";
 import { newId } from "@/server/db/id";
 
 export function insertApiKey(db: Db, row: { userId: string; name: string; prefix: string; hash: string }) {
@@ -7,6 +8,21 @@ export function insertApiKey(db: Db, row: { userId: string; name: string; prefix
     .values({ id: newId(), user_id: row.userId, name: row.name, prefix: row.prefix, key_hash: row.hash, created_at: isoNow() })
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/** Serializes key creation per user on PostgreSQL (SQLite has one writer), so the cap holds under concurrency. */
+export async function lockUserForKeyWrite(db: Db, userId: string) {
+  if (isPostgres(db)) await sql`select id from "user" where id = ${userId} for update`.execute(db);
+}
+
+export async function countActiveApiKeys(db: Db, userId: string) {
+  const row = await db
+    .selectFrom("api_key")
+    .select((eb) => eb.fn.countAll<number | string>().as("n"))
+    .where("user_id", "=", userId)
+    .where("revoked_at", "is", null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export function listApiKeysByUser(db: Db, userId: string) {
@@ -40,7 +56,7 @@ export function findActiveApiKeyByHash(db: Db, hash: string) {
   return db
     .selectFrom("api_key")
     .innerJoin("user", "user.id", "api_key.user_id")
-    .select(["api_key.id", "api_key.user_id", "user.plan"])
+    .select(["api_key.id", "api_key.user_id", "user.plan", "user.external_id"])
     .where("api_key.key_hash", "=", hash)
     .where("api_key.revoked_at", "is", null)
     .executeTakeFirst();

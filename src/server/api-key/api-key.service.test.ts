@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../../tests/support/test-app";
 import { hashApiKey } from "./api-key.crypto";
-import { authenticateApiKey, createApiKey, revealNewApiKey, revokeApiKey } from "./api-key.service";
+import { createApiKeyCache, type CachedKey } from "./api-key.cache";
+import { authenticateApiKey, createApiKey, MAX_ACTIVE_API_KEYS, revealNewApiKey, revokeApiKey } from "./api-key.service";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -15,9 +16,10 @@ describe("API keys", () => {
   it("are pp_ + 43 base62 characters (32 CSPRNG bytes), all different", async () => {
     await t.signUp("keys@example.com");
     const userId = await appUserId("keys@example.com");
-    const keys = await Promise.all(Array.from({ length: 20 }, (_, i) => createApiKey(t.db, userId, `k${i}`)));
+    // The sign-up key plus these fill the account's allowance.
+    const keys = await Promise.all(Array.from({ length: MAX_ACTIVE_API_KEYS - 1 }, (_, i) => createApiKey(t.db, userId, `k${i}`)));
     for (const k of keys) expect(k.key).toMatch(/^pp_[0-9A-Za-z]{43}$/);
-    expect(new Set(keys.map((k) => k.key)).size).toBe(20);
+    expect(new Set(keys.map((k) => k.key)).size).toBe(MAX_ACTIVE_API_KEYS - 1);
   });
 
   it("are stored only as a SHA-256 hash plus a short prefix", async () => {
@@ -51,5 +53,37 @@ describe("API keys", () => {
     expect(await authenticateApiKey(t.db, t.services.apiKeyCache, created.key)).toBeUndefined();
     expect(await authenticateApiKey(t.db, t.services.apiKeyCache, created.key.slice(0, -1) + "x")).toBeUndefined();
     expect(await authenticateApiKey(t.db, t.services.apiKeyCache, "not-a-key")).toBeUndefined();
+  });
+});
+
+describe("the API key cache", () => {
+  const owner: CachedKey = { keyId: "k1", userId: "u1", plan: "PRO" };
+
+  it("does not keep what a lookup read before an eviction (the read may predate the revocation)", async () => {
+    const cache = createApiKeyCache(30_000);
+    let finishLoad!: () => void;
+    const loading = cache.getOrLoad("h1", () => new Promise((resolve) => (finishLoad = () => resolve({ value: owner, authUserId: "a1" }))));
+    await cache.evictKey("k1");
+    finishLoad();
+    expect(await loading).toEqual(owner);
+    expect(cache.get("h1")).toBeUndefined();
+    await cache.getOrLoad("h1", async () => ({ value: owner, authUserId: "a1" }));
+    expect(cache.get("h1")).toEqual(owner);
+  });
+
+  it("evicts by key, by account, and everything on a resync; entries expire after the TTL", async () => {
+    let now = 0;
+    const cache = createApiKeyCache(30_000, { now: () => now });
+    const load = (keyId: string, authUserId: string) => cache.getOrLoad(`h-${keyId}`, async () => ({ value: { ...owner, keyId }, authUserId }));
+    await Promise.all([load("k1", "a1"), load("k2", "a1"), load("k3", "a2")]);
+    await cache.evictKey("k1");
+    expect([cache.get("h-k1"), cache.get("h-k2")?.keyId, cache.get("h-k3")?.keyId]).toEqual([undefined, "k2", "k3"]);
+    await cache.evictAccount("a1");
+    expect([cache.get("h-k2"), cache.get("h-k3")?.keyId]).toEqual([undefined, "k3"]);
+    cache.apply({ type: "resync" });
+    expect(cache.get("h-k3")).toBeUndefined();
+    await load("k4", "a3");
+    now = 30_000;
+    expect(cache.get("h-k4")).toBeUndefined();
   });
 });

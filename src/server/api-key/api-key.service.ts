@@ -6,11 +6,13 @@ import type { Plan } from "@/shared/current-user";
 import { API_KEY_PREFIX, generateApiKey, hashApiKey } from "./api-key.crypto";
 import type { ApiKeyCache } from "./api-key.cache";
 import {
+  countActiveApiKeys,
   findActiveApiKeyByHash,
   findApiKeyById,
   findUnrevealedApiKey,
   insertApiKey,
   listApiKeysByUser,
+  lockUserForKeyWrite,
   updateApiKeyLastUsed,
   updateApiKeyRevoked,
   updateApiKeySecretOnReveal,
@@ -29,32 +31,57 @@ export function toApiKeyDto(row: ApiKey) {
   };
 }
 
-export async function createApiKey(db: Db, userId: string, name: string) {
+/**
+ * Active (unrevoked) keys an account may hold: plenty for one key per app and environment,
+ * while one account cannot fill the table or the key cache.
+ */
+export const MAX_ACTIVE_API_KEYS = 20;
+
+async function insertNewKey(db: Db, userId: string, name: string) {
   const { key, hash, prefix } = generateApiKey();
   const row = await insertApiKey(db, { userId, name: name.trim() || "Unnamed key", prefix, hash });
   return { ...toApiKeyDto({ ...row, revealed_at: null }), key };
+}
+
+/** A new key, within MAX_ACTIVE_API_KEYS; the full key is in this result only. */
+export async function createApiKey(db: Db, userId: string, name: string) {
+  return db.transaction().execute(async (trx) => {
+    await lockUserForKeyWrite(trx, userId);
+    if ((await countActiveApiKeys(trx, userId)) >= MAX_ACTIVE_API_KEYS) {
+      throw new AppError(
+        "CONFLICT",
+        `You already have ${MAX_ACTIVE_API_KEYS} active API keys, the most an account can have. Revoke a key you no longer use, or rotate one instead.`,
+        { limit: MAX_ACTIVE_API_KEYS },
+      );
+    }
+    return insertNewKey(trx, userId, name);
+  });
 }
 
 export async function listApiKeys(db: Db, userId: string) {
   return (await listApiKeysByUser(db, userId)).map(toApiKeyDto);
 }
 
+const notFound = () => new AppError("NOT_FOUND", "API key not found or already revoked.");
+
 export async function revokeApiKey(db: Db, cache: ApiKeyCache, userId: string, id: string) {
-  if (!(await updateApiKeyRevoked(db, userId, id, isoNow()))) throw new AppError("NOT_FOUND", "API key not found or already revoked.");
-  // Effective at once on this instance; others drop their cached copy within its TTL.
-  cache.evictKey(id);
+  if (!(await updateApiKeyRevoked(db, userId, id, isoNow()))) throw notFound();
+  await cache.evictKey(id);
 }
 
-/** A new key with the same name, then the old one revoked. */
+/**
+ * A new key with the same name, the old one revoked, in one transaction: the number of
+ * active keys stays the same (so rotating works at the cap), and of two concurrent rotations
+ * of one key only one succeeds.
+ */
 export async function rotateApiKey(db: Db, cache: ApiKeyCache, userId: string, id: string) {
-  const old = await findApiKeyById(db, userId, id);
-  if (!old || old.revoked_at) throw new AppError("NOT_FOUND", "API key not found or already revoked.");
   const created = await db.transaction().execute(async (trx) => {
-    const next = await createApiKey(trx, userId, old.name);
-    await updateApiKeyRevoked(trx, userId, id, isoNow());
-    return next;
+    await lockUserForKeyWrite(trx, userId);
+    const old = await findApiKeyById(trx, userId, id);
+    if (!old || !(await updateApiKeyRevoked(trx, userId, id, isoNow()))) throw notFound();
+    return insertNewKey(trx, userId, old.name);
   });
-  cache.evictKey(id);
+  await cache.evictKey(id);
   return created;
 }
 
@@ -83,13 +110,11 @@ const lastUsedWrites = new Map<string, number>();
 export async function authenticateApiKey(db: Db, cache: ApiKeyCache, presented: string, onError: (err: unknown) => void = () => {}) {
   if (!presented.startsWith(API_KEY_PREFIX) || presented.length > 100) return undefined;
   const hash = hashApiKey(presented);
-  let owner = cache.get(hash) as ApiKeyOwner | undefined;
-  if (!owner) {
+  const owner: ApiKeyOwner | undefined = await cache.getOrLoad(hash, async () => {
     const row = await findActiveApiKeyByHash(db, hash);
-    if (!row) return undefined;
-    owner = { keyId: row.id, userId: row.user_id, plan: row.plan };
-    cache.set(hash, owner);
-  }
+    return row && { value: { keyId: row.id, userId: row.user_id, plan: row.plan }, authUserId: row.external_id };
+  });
+  if (!owner) return undefined;
   const now = Date.now();
   if ((lastUsedWrites.get(owner.keyId) ?? 0) + LAST_USED_WRITE_INTERVAL_MS <= now) {
     lastUsedWrites.set(owner.keyId, now);

@@ -1,5 +1,5 @@
 import { betterAuth, type BetterAuthOptions } from "better-auth";
-import { APIError, createAuthMiddleware } from "better-auth/api";
+import { APIError, createAuthMiddleware, getSessionFromCtx, sendVerificationEmailFn } from "better-auth/api";
 import { genericOAuth, magicLink } from "better-auth/plugins";
 import type { Env } from "@/env";
 import type { Db } from "@/server/db/db";
@@ -7,13 +7,20 @@ import { newId } from "@/server/db/id";
 import type { Logger } from "@/server/log/logger";
 import type { Mailer } from "@/server/mail/mailer";
 import { authMails } from "@/server/mail/templates";
-import { updateChannelConfig } from "@/server/notification/notification.service";
+import { connectDiscordAccount } from "@/server/notification/notification.service";
 import { findUserByExternalId } from "@/server/user/user.queries";
 import { deleteAppUser, ensureAppUser, syncUserProfile } from "@/server/user/user.service";
 import { hashPassword, passwordProblem, verifyPassword } from "./password";
 import { ABSOLUTE_SESSION_LIFETIME_MS, CLIENT_IP_HEADER } from "./session-policy";
 
-export type AuthDeps = { env: Env; db: Db; mailer: Mailer; logger: Logger };
+export type AuthDeps = {
+  env: Env;
+  db: Db;
+  mailer: Mailer;
+  logger: Logger;
+  /** Told after an auth user is deleted (by its id), so its API keys stop at once on every instance. */
+  onAccountDeleted?: (authUserId: string) => Promise<void>;
+};
 
 /** Better Auth's four tables use the same snake_case as the rest of the schema. */
 const timestamps = { createdAt: "created_at", updatedAt: "updated_at" } as const;
@@ -47,7 +54,32 @@ const NEW_PASSWORD_FIELD: Record<string, "password" | "newPassword"> = {
   "/change-password": "newPassword",
 };
 
-export function createAuth({ env, db, mailer, logger }: AuthDeps) {
+/** Whether a verification token is the second step of an email change (it names the address to move to). */
+function isEmailChangeToken(token: string) {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString()) as { requestType?: unknown };
+    return payload.requestType === "change-email-verification";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An unverified address cannot confirm a change, and without that confirmation a stolen
+ * session could move the account to another mailbox: verify the current address first
+ * (a fresh link is sent to it).
+ */
+async function requireVerifiedCurrentEmail(ctx: Parameters<Parameters<typeof createAuthMiddleware>[0]>[0]) {
+  const session = await getSessionFromCtx(ctx);
+  if (!session || session.user.emailVerified) return;
+  await sendVerificationEmailFn(ctx, session.user);
+  throw new APIError("FORBIDDEN", {
+    code: "CURRENT_EMAIL_NOT_VERIFIED",
+    message: `Confirm your current email first: we sent a new link to ${session.user.email}. Then you can change it.`,
+  });
+}
+
+export function createAuth({ env, db, mailer, logger, onAccountDeleted }: AuthDeps) {
   const send = (to: string, mail: { subject: string; text: string; html: string }) => mailer.send({ to, ...mail });
   const { oauth } = env;
 
@@ -62,8 +94,12 @@ export function createAuth({ env, db, mailer, logger }: AuthDeps) {
     verification: tableNames.verification,
     user: {
       ...tableNames.user,
-      // Email changes are re-verified: the new address gets a link, the change applies when it is followed.
-      changeEmail: { enabled: true },
+      // A session alone cannot move the account: the current (verified) address confirms first,
+      // then the new one verifies, then the change applies and the old address is told.
+      changeEmail: {
+        enabled: true,
+        sendChangeEmailConfirmation: async ({ user, newEmail, url }) => send(user.email, authMails.confirmEmailChange(url, newEmail)),
+      },
       deleteUser: {
         enabled: true,
         afterDelete: async (user) => {
@@ -90,12 +126,17 @@ export function createAuth({ env, db, mailer, logger }: AuthDeps) {
       revokeSessionsOnPasswordReset: true,
       resetPasswordTokenExpiresIn: 60 * 60,
       sendResetPassword: async ({ user, url }) => send(user.email, authMails.resetPassword(url)),
+      // Sign-up never signs in, so a taken address answers exactly like a new one; the owner
+      // is mailed instead. The sign-up form signs in right after with the same password.
+      autoSignIn: false,
+      onExistingUserSignUp: async ({ user }) => send(user.email, authMails.signUpAttempt(`${env.APP_URL}/sign-in`, `${env.APP_URL}/forgot-password`)),
     },
     emailVerification: {
-      // Verification gates email notifications, not signing in (SPEC A14).
+      // Verification gates email notifications, not signing in.
       sendOnSignUp: true,
       autoSignInAfterVerification: true,
-      sendVerificationEmail: async ({ user, url }) => send(user.email, authMails.verifyEmail(url)),
+      sendVerificationEmail: async ({ user, url, token }) =>
+        send(user.email, isEmailChangeToken(token) ? authMails.verifyNewEmail(url, user.email) : authMails.verifyEmail(url)),
     },
     socialProviders: {
       ...(oauth.github && { github: oauth.github }),
@@ -148,6 +189,7 @@ export function createAuth({ env, db, mailer, logger }: AuthDeps) {
     },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path === "/change-email") await requireVerifiedCurrentEmail(ctx);
         const field = NEW_PASSWORD_FIELD[ctx.path];
         const password = field ? (ctx.body as Record<string, unknown> | undefined)?.[field] : undefined;
         if (typeof password !== "string") return;
@@ -169,23 +211,37 @@ export function createAuth({ env, db, mailer, logger }: AuthDeps) {
         },
         update: {
           after: async (user) => {
+            // The app user still holds the previous address: tell it the account moved.
+            const previous = (await findUserByExternalId(db, user.id))?.email;
+            if (previous && previous.toLowerCase() !== user.email.toLowerCase()) {
+              await send(previous, authMails.emailChanged(user.email, env.APP_URL)).catch((err: unknown) => logger.error({ err, userId: user.id }, "telling the previous address about an email change failed"));
+            }
             await syncUserProfile(db, user.id, { email: user.email, name: user.name });
+          },
+        },
+        delete: {
+          // Runs after the deletion commits, on every path that deletes an auth user: the app
+          // data goes too (idempotent beside deleteUser.afterDelete), then the account's cached
+          // API keys are evicted on every instance; they would otherwise work until the cache TTL.
+          after: async (user) => {
+            await deleteAppUser(db, user.id);
+            await onAccountDeleted?.(user.id);
           },
         },
       },
       account: {
         create: {
-          // Signing in with Discord fills in the Discord ID of the Discord DM channel.
+          // Signing in with Discord proves the Discord ID: it becomes the DM channel's verified recipient.
           after: async (account) => {
             if (account.providerId !== "discord") return;
             const user = await findUserByExternalId(db, account.userId);
-            if (user) await updateChannelConfig(db, user.id, "discord_dm", { discordUserId: account.accountId });
+            if (user) await connectDiscordAccount(db, user.id, account.accountId);
           },
         },
       },
       session: {
         create: {
-          // Signing in replaces the session of the cookie the browser came with (SPEC A9).
+          // Signing in replaces the session of the cookie the browser came with.
           after: async (session, ctx) => {
             if (!ctx) return;
             const previous = await ctx.getSignedCookie(ctx.context.authCookies.sessionToken.name, ctx.context.secret);

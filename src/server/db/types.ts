@@ -167,6 +167,18 @@ export interface TelegramLinkTable {
   used_at: Timestamp | null;
 }
 
+export interface DiscordVerificationTable {
+  id: string;
+  user_id: string;
+  discord_user_id: string;
+  code_hash: string;
+  attempts: Generated<number>;
+  dm_channel_id: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
 export interface CategoryDayTable {
   category_id: string;
   /** "YYYY-MM-DD", UTC. */
@@ -193,6 +205,7 @@ export interface Database {
   delivery: DeliveryTable;
   delivery_attempt: DeliveryAttemptTable;
   telegram_link: TelegramLinkTable;
+  discord_verification: DiscordVerificationTable;
   category_day: CategoryDayTable;
 }
 

@@ -35,6 +35,8 @@ function startWorker(t: TestApp, id: string): ChildProcess {
       APP_URL: t.env.APP_URL,
       LOG_LEVEL: "error",
       ALLOW_INSECURE_WEBHOOK_URLS: "true",
+      ALLOW_PRIVATE_WEBHOOK_TARGETS: "true",
+      SLACK_WEBHOOK_URL_BASE: slack.url,
       DELIVERY_LEASE_SECONDS: "2",
       WORKER_ID: id,
     },
@@ -68,7 +70,7 @@ const countBy = (ids: (string | undefined)[]) => ids.reduce((m, id) => (id ? m.s
 
 describe("delivery across processes", () => {
   it("kill -9 while 1,000 events are being delivered, then restart: every event reaches every channel", { timeout: 120_000 }, async () => {
-    const t = await startTestApp({ env: { ALLOW_INSECURE_WEBHOOK_URLS: "true", API_RATE_LIMIT_BURST: "100000", API_RATE_LIMIT_PER_SECOND: "100000", PLAN_EVENT_LIMIT: "100000" } });
+    const t = await startTestApp({ env: { ALLOW_INSECURE_WEBHOOK_URLS: "true", ALLOW_PRIVATE_WEBHOOK_TARGETS: "true", SLACK_WEBHOOK_URL_BASE: slack.url, API_RATE_LIMIT_BURST: "100000", API_RATE_LIMIT_PER_SECOND: "100000", PLAN_EVENT_LIMIT: "100000" } });
     try {
       receiver.reset();
       slack.reset();
@@ -100,7 +102,7 @@ describe("delivery across processes", () => {
 
   const workers = dialectUnderTest() === "postgres" ? 2 : 1;
   it(`${workers} worker process(es) over 1,000 deliveries never send one twice, and every worker works`, { timeout: 120_000 }, async () => {
-    const t = await startTestApp({ env: { ALLOW_INSECURE_WEBHOOK_URLS: "true", API_RATE_LIMIT_BURST: "100000", API_RATE_LIMIT_PER_SECOND: "100000", PLAN_EVENT_LIMIT: "100000" } });
+    const t = await startTestApp({ env: { ALLOW_INSECURE_WEBHOOK_URLS: "true", ALLOW_PRIVATE_WEBHOOK_TARGETS: "true", SLACK_WEBHOOK_URL_BASE: slack.url, API_RATE_LIMIT_BURST: "100000", API_RATE_LIMIT_PER_SECOND: "100000", PLAN_EVENT_LIMIT: "100000" } });
     const children: ChildProcess[] = [];
     try {
       receiver.reset();

@@ -7,6 +7,8 @@ import type { RealtimeBus } from "@/server/realtime/realtime.bus";
 import { updateChannelConfig } from "@/server/notification/notification.service";
 import type { ChannelContext, ChannelName, Notification, SendOutcome } from "./channels/channel";
 import { channels } from "./channels";
+import { userUrlPolicy } from "./channels/user-url";
+import { outboundClient } from "@/server/security/outbound";
 import {
   findDeliveryContext,
   insertAttempt,
@@ -16,7 +18,7 @@ import {
   updateEventStatusFromDeliveries,
 } from "./delivery.queries";
 
-/** SPEC §6: about 5 s, 30 s, 2 min, 10 min, 30 min, 2 h, 6 h, 12 h; then the delivery fails. */
+/** About 5 s, 30 s, 2 min, 10 min, 30 min, 2 h, 6 h, 12 h; then the delivery fails. */
 export const RETRY_SCHEDULE_MS = [5_000, 30_000, 120_000, 600_000, 1_800_000, 7_200_000, 21_600_000, 43_200_000];
 
 /** The wait before retry number `retry` (1-based), ±20 % jitter; a provider's own Retry-After wins when longer. */
@@ -57,12 +59,16 @@ export function notificationFromRow(row: ContextRow, appUrl: string): Notificati
 /** Server configuration and helpers for one send, with the delivery timeout on every request. */
 export function channelContext(deps: Pick<DeliveryDeps, "db" | "env" | "mailer" | "timeoutMs">, userId: string, channel: ChannelName): ChannelContext {
   const { env } = deps;
+  // Read at every send: a URL saved under a more permissive setting stops working when it is turned off.
+  const policy = userUrlPolicy(env);
+  const outbound = outboundClient(policy);
   return {
     discord: { botToken: env.DISCORD_BOT_TOKEN, apiUrl: env.DISCORD_API_URL },
     telegram: { botToken: env.TELEGRAM_BOT_TOKEN, apiUrl: env.TELEGRAM_API_URL },
     whatsapp: { token: env.WHATSAPP_TOKEN, phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID, apiUrl: env.WHATSAPP_API_URL },
     mailer: deps.mailer,
     fetch: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(deps.timeoutMs) }),
+    userUrls: { policy, request: (url, init) => outbound.request(url, { ...init, signal: AbortSignal.timeout(deps.timeoutMs) }) },
     saveConfig: (patch) => updateChannelConfig(deps.db, userId, channel, patch),
   };
 }
@@ -104,6 +110,8 @@ export async function attemptDelivery(deps: DeliveryDeps, claimed: { id: string;
     const channel = row.channel as ChannelName;
     const config = channelConfigFor(channel, row.channel_config, row.email, row.email_verified);
     outcome = await sendVia(channel, notificationFromRow(row, deps.env.APP_URL), config, channelContext(deps, row.user_id, channel));
+    // The user sees one uniform text for a URL that cannot be reached; the operator sees why.
+    if (outcome.kind === "retry" && outcome.detail) deps.logger.info({ deliveryId: claimed.id, channel, reason: outcome.detail }, "could not reach a user-supplied URL");
   }
   const finishedAt = deps.clock();
   const durationMs = finishedAt.getTime() - startedAt.getTime();

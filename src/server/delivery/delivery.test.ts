@@ -5,6 +5,7 @@ import { startTelegramFake, type TelegramFake } from "../../../tests/fakes/teleg
 import { startWebhookReceiverFake, type WebhookReceiverFake } from "../../../tests/fakes/webhook-receiver.fake";
 import { startWhatsappFake, type WhatsappFake } from "../../../tests/fakes/whatsapp.fake";
 import { startTestApp, type TestApp } from "../../../tests/support/test-app";
+import { connectDiscordAccount } from "@/server/notification/notification.service";
 import { createDeliveryWorker, type DeliveryWorker } from "./delivery.worker";
 
 let discord: DiscordFake, telegram: TelegramFake, slack: SlackFake, whatsapp: WhatsappFake, receiver: WebhookReceiverFake;
@@ -29,6 +30,9 @@ beforeAll(async () => {
       API_RATE_LIMIT_BURST: "100000",
       API_RATE_LIMIT_PER_SECOND: "100000",
       ALLOW_INSECURE_WEBHOOK_URLS: "true",
+      // The fakes listen on 127.0.0.1; Slack webhooks are accepted under the fake's base.
+      ALLOW_PRIVATE_WEBHOOK_TARGETS: "true",
+      SLACK_WEBHOOK_URL_BASE: slack.url,
       DISCORD_BOT_TOKEN: discord.botToken,
       DISCORD_API_URL: discord.apiUrl,
       TELEGRAM_BOT_TOKEN: telegram.token,
@@ -81,6 +85,8 @@ describe("delivery", () => {
       .values({ user_id: (await t.trpc("user.me", u.cookie, undefined, "query")).data.id, channel: "telegram", enabled: 1, config: JSON.stringify({ chatId: telegramChat }), created_at: new Date().toISOString(), updated_at: new Date().toISOString() })
       .onConflict((oc) => oc.columns(["user_id", "channel"]).doUpdateSet({ enabled: 1, config: JSON.stringify({ chatId: telegramChat }) }))
       .execute();
+    // Only the server proves a Discord ID (a confirmed code or a Discord sign-in): as a sign-in does.
+    await connectDiscordAccount(t.db, (await t.trpc("user.me", u.cookie, undefined, "query")).data.id, "123456789012345678");
     await enable("discord_dm", { discordUserId: "123456789012345678" });
     await enable("discord_webhook", { url: discord.webhookUrl });
     await enable("slack", { url: slack.webhookUrl });

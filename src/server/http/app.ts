@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { SessionInfo } from "@/server/auth/session";
 import type { Services } from "@/server/services";
 import { handleError, sendError } from "./error-envelope";
+import { bodyLimit } from "./read-body";
 import { clientIp } from "./middleware/client-ip";
 import { sameOrigin } from "./middleware/same-origin";
 import { apiSecurityHeaders } from "./middleware/security-headers";
@@ -20,17 +21,23 @@ export type AppVariables = { clientIp: string; session: SessionInfo | null };
 export const HONO_PREFIXES = ["/api/", "/trpc/", "/dev/mailbox"] as const;
 export const handledByHono = (path: string) => HONO_PREFIXES.some((p) => path.startsWith(p) || path === p.replace(/\/$/, ""));
 
+/** Body limits: tRPC carries batches and settings forms; everything else (auth, webhooks, the public API) is small JSON. */
+export const BODY_LIMITS = { trpc: 256 * 1024, default: 64 * 1024 } as const;
+const bodyLimitFor = (path: string) => (path.startsWith("/trpc/") ? BODY_LIMITS.trpc : BODY_LIMITS.default);
+
 export function createApp(s: Services) {
   const app = new Hono<{ Variables: AppVariables }>();
   app.onError(handleError(s.logger));
   const securityHeaders = apiSecurityHeaders(s.env.APP_URL.startsWith("https://"));
+  // Before every route and middleware, so nothing reads or clones an oversized body.
+  app.use("*", bodyLimit(bodyLimitFor));
 
   // The public API first: API key only, and the hot path, so it skips what only the
   // session routes need (client address for Better Auth, sessions, CSRF).
   app.use("/api/v1/*", securityHeaders);
   app.route("/api/v1", v1Routes(s));
 
-  app.use("*", clientIp(s.env.TRUST_PROXY));
+  app.use("*", clientIp(s.env.TRUST_PROXY, s.logger));
   // Public: health, Better Auth (throttled), the local dev mailbox.
   app.use("/api/*", securityHeaders);
   app.route("/api/health", healthRoutes(s));
@@ -38,7 +45,7 @@ export function createApp(s: Services) {
   app.route("/api/webhooks/telegram", telegramWebhookRoutes(s));
   app.route("/dev/mailbox", devMailboxRoutes(s));
 
-  // Session-protected: tRPC and every other /api route. 401 JSON, never a redirect (SPEC A2).
+  // Session-protected: tRPC and every other /api route. 401 JSON, never a redirect.
   const requireSession = loadSession(s);
   app.use("/trpc/*", sameOrigin(s.env.APP_URL), requireSession);
   app.route("/trpc", trpcRoutes(s));

@@ -1,6 +1,17 @@
 import type { IncomingMessage } from "node:http";
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { AppError } from "@/server/errors";
+import { sendError } from "./error-envelope";
+
+const kb = (bytes: number) => `${Math.round(bytes / 1024)} KB`;
+const tooLarge = (maxBytes: number) => new AppError("PAYLOAD_TOO_LARGE", `The body is larger than ${kb(maxBytes)}.`);
+
+/** The Node request behind a Hono context, when the body has not been read through the Request yet. */
+function unreadIncoming(c: Context) {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  // Once the body limit (or anything else) consumed it into a Request, read that Request instead.
+  return incoming && !incoming.readableDidRead ? incoming : undefined;
+}
 
 /**
  * Reads a request body as UTF-8 text, never holding more than `maxBytes`: a declared
@@ -9,19 +20,18 @@ import { AppError } from "@/server/errors";
  * is built on the hot path); elsewhere (tests, other runtimes) the Request body stream.
  */
 export async function readBodyText(c: Context, maxBytes: number): Promise<string> {
-  const tooLarge = () => new AppError("PAYLOAD_TOO_LARGE", `The body is larger than ${Math.round(maxBytes / 1024)} KB.`);
   const declared = Number(c.req.header("content-length"));
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
 
   const chunks: Uint8Array[] = [];
   let size = 0;
   const take = (chunk: Uint8Array) => {
     size += chunk.byteLength;
-    if (size > maxBytes) throw tooLarge();
+    if (size > maxBytes) throw tooLarge(maxBytes);
     chunks.push(chunk);
   };
 
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  const incoming = unreadIncoming(c);
   if (incoming) {
     await new Promise<void>((resolve, reject) => {
       const fail = (error: unknown) => {
@@ -48,5 +58,61 @@ export async function readBodyText(c: Context, maxBytes: number): Promise<string
       reader.releaseLock();
     }
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return decodeUtf8(Buffer.concat(chunks));
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Bytes that are not UTF-8 are refused, never turned into U+FFFD. */
+function decodeUtf8(bytes: Uint8Array) {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new AppError("BAD_REQUEST", "The body is not valid UTF-8 text.");
+  }
+}
+
+/** 413 in the JSON envelope; the connection closes so the rest of the body is never read. */
+function refuse(c: Context, maxBytes: number) {
+  c.header("Connection", "close");
+  return sendError(c, 413, "PAYLOAD_TOO_LARGE", `The body is larger than ${kb(maxBytes)}.`);
+}
+
+/**
+ * The body limit of every Hono route, run before anything reads or clones the body.
+ * `limitFor` gives the limit of a path. A declared Content-Length is checked from the
+ * header alone (Node's parser never delivers more than it declares), which keeps the
+ * API's hot path free of copies. A body of unknown length (Transfer-Encoding: chunked) is
+ * read here, counting, up to the limit: over it the request is refused at once; under it
+ * the bytes are handed on as the request body (bounded by the limit, so at most that much
+ * is held). GET and HEAD bodies are never read by any route and are left to Node, which
+ * discards them.
+ */
+export function bodyLimit(limitFor: (path: string) => number): MiddlewareHandler {
+  return async (c, next) => {
+    const maxBytes = limitFor(c.req.path);
+    const length = c.req.header("content-length");
+    const chunked = c.req.header("transfer-encoding") !== undefined;
+    if (length !== undefined && !chunked) {
+      const declared = Number(length);
+      if (!Number.isFinite(declared) || declared > maxBytes) return refuse(c, maxBytes);
+      return next();
+    }
+    if (!chunked || c.req.method === "GET" || c.req.method === "HEAD" || !c.req.raw.body) return next();
+
+    const reader = c.req.raw.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    try {
+      for (let r = await reader.read(); !r.done; r = await reader.read()) {
+        size += r.value.byteLength;
+        if (size > maxBytes) return refuse(c, maxBytes);
+        chunks.push(r.value);
+      }
+    } finally {
+      reader.releaseLock();
+    }
+    c.req.raw = new Request(c.req.raw, { body: Buffer.concat(chunks, size) });
+    return next();
+  };
 }

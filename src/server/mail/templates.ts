@@ -20,6 +20,34 @@ export const authMails = {
     linkMail("Confirm your email for PingPilot", "Confirm this address to receive PingPilot notifications by email.", "Confirm email", url, "If you did not create a PingPilot account, ignore this mail."),
   resetPassword: (url: string) =>
     linkMail("Reset your PingPilot password", "Someone asked to reset the password of your PingPilot account. The link expires in 1 hour.", "Choose a new password", url, "If it was not you, ignore this mail; your password stays as it is."),
+  /** To the current address: nothing changes until it is confirmed from here. */
   confirmEmailChange: (url: string, newEmail: string) =>
-    linkMail("Confirm your new email for PingPilot", `Confirm that your PingPilot account should use ${newEmail} from now on.`, "Confirm the change", url, "If you did not ask for this change, ignore this mail."),
+    linkMail(
+      "Confirm the email change of your PingPilot account",
+      `Someone signed in to your PingPilot account asked to change its email to ${newEmail}. Nothing changes unless you confirm here; then ${newEmail} gets a link to verify it.`,
+      "Confirm the change",
+      url,
+      "If it was not you, do not follow the link, and change your password: someone may be signed in as you.",
+    ),
+  /** To the new address, once the current one confirmed. */
+  verifyNewEmail: (url: string, newEmail: string) =>
+    linkMail("Verify your new email for PingPilot", `Verify ${newEmail} to make it the email of your PingPilot account.`, "Verify email", url, "If you did not ask for this change, ignore this mail."),
+  /** To the previous address, when the change is done. */
+  emailChanged: (newEmail: string, appUrl: string) =>
+    linkMail(
+      "The email of your PingPilot account was changed",
+      `Your PingPilot account now uses ${newEmail}. Sign-in links, password resets and notifications go there from now on.`,
+      "Open PingPilot",
+      appUrl,
+      "If you did not make this change, tell whoever runs this PingPilot at once: someone may have taken over your account.",
+    ),
+  /** To the owner of an address someone tried to sign up with; the sign-up answer itself does not say the address is taken. */
+  signUpAttempt: (signInUrl: string, resetUrl: string) =>
+    linkMail(
+      "Someone tried to sign up to PingPilot with your email",
+      "Someone tried to create a PingPilot account with this address, which already has one. If it was you, sign in instead, or reset your password if you forgot it.",
+      "Sign in",
+      signInUrl,
+      `Forgot your password? Reset it at ${resetUrl} — if it was not you, ignore this mail; your account is unchanged.`,
+    ),
 };

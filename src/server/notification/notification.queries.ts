@@ -71,3 +71,72 @@ export async function consumeTelegramLink(db: Db, codeHash: string, now: string)
     .returning("user_id")
     .executeTakeFirst();
 }
+
+export function insertDiscordVerification(
+  db: Db,
+  row: { id: string; userId: string; discordUserId: string; codeHash: string; createdAt: string; expiresAt: string },
+) {
+  return db
+    .insertInto("discord_verification")
+    .values({ id: row.id, user_id: row.userId, discord_user_id: row.discordUserId, code_hash: row.codeHash, created_at: row.createdAt, expires_at: row.expiresAt })
+    .execute();
+}
+
+/** Codes sent to a user since `since`, oldest first (for the per-user sending limit). */
+export function listDiscordVerificationsSince(db: Db, userId: string, since: string) {
+  return db.selectFrom("discord_verification").select(["id", "created_at"]).where("user_id", "=", userId).where("created_at", ">", since).orderBy("created_at").orderBy("id").execute();
+}
+
+export function deleteDiscordVerification(db: Db, id: string) {
+  return db.deleteFrom("discord_verification").where("id", "=", id).execute();
+}
+
+export function setDiscordVerificationDmChannel(db: Db, id: string, dmChannelId: string) {
+  return db.updateTable("discord_verification").set({ dm_channel_id: dmChannelId }).where("id", "=", id).execute();
+}
+
+/** Earlier codes of the user stop working (a new code was sent, or the ID changed). */
+export function retireDiscordVerifications(db: Db, userId: string, now: string, exceptId?: string) {
+  let q = db.updateTable("discord_verification").set({ used_at: now }).where("user_id", "=", userId).where("used_at", "is", null);
+  if (exceptId) q = q.where("id", "!=", exceptId);
+  return q.execute();
+}
+
+/** The user's live code, if any: unused and unexpired. */
+export function findLiveDiscordVerification(db: Db, userId: string, now: string) {
+  return db
+    .selectFrom("discord_verification")
+    .selectAll()
+    .where("user_id", "=", userId)
+    .where("used_at", "is", null)
+    .where("expires_at", ">", now)
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .executeTakeFirst();
+}
+
+/**
+ * Counts one attempt against a live code, atomically, so parallel guesses cannot exceed the
+ * limit; nothing comes back once the code is used, expired or out of attempts.
+ */
+export function spendDiscordVerificationAttempt(db: Db, id: string, now: string, maxAttempts: number) {
+  return db
+    .updateTable("discord_verification")
+    .set((eb) => ({ attempts: eb("attempts", "+", 1) }))
+    .where("id", "=", id)
+    .where("used_at", "is", null)
+    .where("expires_at", ">", now)
+    .where("attempts", "<", maxAttempts)
+    .returning(["code_hash", "discord_user_id", "dm_channel_id", "attempts"])
+    .executeTakeFirst();
+}
+
+/** Uses a code once: only the first of two parallel confirmations wins. */
+export function markDiscordVerificationUsed(db: Db, id: string, now: string) {
+  return db.updateTable("discord_verification").set({ used_at: now }).where("id", "=", id).where("used_at", "is", null).returning("id").executeTakeFirst();
+}
+
+/** Unlinking retires the user's outstanding /start codes too, so none can link a chat later. */
+export function retireTelegramLinks(db: Db, userId: string, now: string) {
+  return db.updateTable("telegram_link").set({ used_at: now }).where("user_id", "=", userId).where("used_at", "is", null).execute();
+}

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../../tests/support/test-app";
-import { createTelegramLinkCode } from "./notification.service";
+import { connectDiscordAccount, createTelegramLinkCode } from "./notification.service";
 
 let t: TestApp;
 let u: { cookie: string; key: string };
 let categories: Record<string, string>;
 beforeAll(async () => {
   t = await startTestApp({
-    env: { TELEGRAM_BOT_TOKEN: "123:fake", TELEGRAM_WEBHOOK_SECRET: "tg-secret-value", TELEGRAM_API_URL: "http://127.0.0.1:9", ALLOW_INSECURE_WEBHOOK_URLS: "true" },
+    env: { TELEGRAM_BOT_TOKEN: "123:fake", TELEGRAM_WEBHOOK_SECRET: "tg-secret-value", TELEGRAM_API_URL: "http://127.0.0.1:9", ALLOW_INSECURE_WEBHOOK_URLS: "true", ALLOW_PRIVATE_WEBHOOK_TARGETS: "true", SLACK_WEBHOOK_URL_BASE: "http://127.0.0.1:9" },
   });
   u = await t.signUpWithKey("notify@example.com");
   await t.trpc("category.quickStart", u.cookie);
@@ -41,8 +41,11 @@ describe("channel settings and the outbox", () => {
 
   it("an event gets one PENDING delivery per enabled channel, written with it, minus per-category opt-outs", async () => {
     expect((await t.trpc("notification.save", u.cookie, { channel: "webhook", enabled: true, config: { url: "http://127.0.0.1:9/hook" } })).status).toBe(200);
+    // A Discord ID counts once the server has proven it (here: as a Discord sign-in does).
+    const userId = (await t.db.selectFrom("user").select("id").where("email", "=", "notify@example.com").executeTakeFirstOrThrow()).id;
+    await connectDiscordAccount(t.db, userId, "123456789012345678");
     expect((await t.trpc("notification.save", u.cookie, { channel: "discord_dm", enabled: true, config: { discordUserId: "123456789012345678" } })).status).toBe(200);
-    expect((await t.trpc("notification.save", u.cookie, { channel: "slack", enabled: false, config: { url: "http://127.0.0.1:9/slack" } })).status).toBe(200);
+    expect((await t.trpc("notification.save", u.cookie, { channel: "slack", enabled: false, config: { url: "http://127.0.0.1:9/services/T0/B0/slack" } })).status).toBe(200);
     await t.trpc("notification.setOptOut", u.cookie, { channel: "discord_dm", categoryId: categories.bug, optedOut: true });
 
     const sale = await (await t.api("/api/v1/events", u.key, { json: { category: "sale" } })).json();

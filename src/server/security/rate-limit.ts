@@ -1,5 +1,5 @@
 /**
- * Token bucket per API key (SPEC §3): `perSecond` sustained, `burst` at once. In memory: a key
+ * Token bucket per API key: `perSecond` sustained, `burst` at once. In memory: a key
  * is served by one process on the SQLite default; with several instances each enforces its share.
  */
 export type RateLimitResult = { allowed: boolean; limit: number; remaining: number; retryAfterSeconds: number };

@@ -70,4 +70,14 @@ describe("auth throttling", () => {
       await direct.close();
     }
   });
+
+  it("behind one trusted proxy, counts the address the proxy appended, not the entries the client wrote", async () => {
+    // t runs with TRUST_PROXY=true (one hop): the rightmost X-Forwarded-For entry is the client.
+    const statuses = [];
+    for (let i = 0; i < 10; i++) statuses.push((await signIn(`rotate${i}@example.com`, "wrong password", `198.51.100.${i}, 127.0.0.1, 203.0.113.99`)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 401, 401, 429, 429]);
+    // The same client spelled as IPv4-mapped IPv6 is the same bucket.
+    expect((await signIn("rotate-mapped@example.com", "wrong password", "::ffff:203.0.113.99")).status).toBe(429);
+    expect((await signIn("rotate-other@example.com", "wrong password", "127.0.0.1, 203.0.113.98")).status).toBe(401);
+  });
 });

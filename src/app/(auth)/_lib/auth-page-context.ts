@@ -10,7 +10,7 @@ export const param = (value: string | string[] | undefined) => (Array.isArray(va
 
 /**
  * What every auth page needs from the server: the configured OAuth providers and whether the
- * page was opened on an origin other than APP_URL, where cookies would silently not work (SPEC A13).
+ * page was opened on an origin other than APP_URL, where cookies would silently not work.
  */
 export async function authPageContext() {
   const { env } = services();

@@ -5,6 +5,7 @@ import * as createCategoryEventQuota from "./20261128_create_category_event_quot
 import * as createDeliveryTables from "./20261128_create_delivery_tables";
 import * as addEventTimeIndex from "./20261128_add_event_time_index";
 import * as createCategoryDay from "./20261128_create_category_day";
+import * as createDiscordVerification from "./20261201_create_discord_verification";
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   "20261128_04_create_delivery_tables": createDeliveryTables,
   "20261128_05_add_event_time_index": addEventTimeIndex,
   "20261128_06_create_category_day": createCategoryDay,
+  "20261201_01_create_discord_verification": createDiscordVerification,
 };

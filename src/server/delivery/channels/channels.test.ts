@@ -7,14 +7,15 @@ import { startWebhookReceiverFake, type WebhookReceiverFake } from "../../../../
 import { startWhatsappFake, type WhatsappFake } from "../../../../tests/fakes/whatsapp.fake";
 import { createLogger } from "../../log/logger";
 import { createMailer } from "../../mail/mailer";
+import { createOutboundClient } from "../../security/outbound";
 import type { ChannelContext, Notification } from "./channel";
 import { discordDmChannel } from "./discord-dm.channel";
 import { discordEmbed, type DiscordEmbed } from "./discord-embed";
 import { discordWebhookChannel } from "./discord-webhook.channel";
 import { emailChannel } from "./email.channel";
 import { channels } from "./index";
-import { slackChannel } from "./slack.channel";
-import { telegramChannel } from "./telegram.channel";
+import { blockTextLength, slackChannel } from "./slack.channel";
+import { telegramChannel, telegramText } from "./telegram.channel";
 import { generateWebhookSecret, signWebhook, verifyWebhookSignature, webhookChannel } from "./webhook.channel";
 import { whatsappChannel } from "./whatsapp.channel";
 
@@ -25,6 +26,7 @@ let whatsapp: WhatsappFake;
 let receiver: WebhookReceiverFake;
 let smtp: SmtpFake;
 const secret = generateWebhookSecret();
+const localClient = createOutboundClient({ allowInsecure: true, allowPrivate: true });
 
 beforeAll(async () => {
   [discord, telegram, slack, whatsapp, receiver, smtp] = await Promise.all([
@@ -74,32 +76,64 @@ function makeContext(overrides: Partial<ChannelContext> = {}) {
     // The dev mailbox (and so the database) is only used without an SMTP URL.
     mailer: createMailer({ smtpUrl: smtp.url, from: "PingPilot <no-reply@pingpilot.test>", db: undefined as never, logger: createLogger("silent") }),
     fetch: (u, i) => fetch(u, { ...i, signal: AbortSignal.timeout(10_000) }),
+    // The fakes listen on loopback over http, under the configured provider bases.
+    userUrls: {
+      policy: { allowInsecure: true, allowPrivate: true, slackBase: slack.url, discordApiUrl: discord.apiUrl },
+      request: (u, i) => localClient.request(u, { ...i, signal: AbortSignal.timeout(10_000) }),
+    },
     saveConfig: async (patch) => void saved.push(patch),
     ...overrides,
   };
   return { ctx, saved };
 }
 
+/** User text is escaped (Discord hides the backslashes); no `url`: Discord refuses a link to a dotless host such as localhost. */
 const saleEmbed: DiscordEmbed = {
   title: "💰 Sale",
-  description: `New order from <Ada & Co> — "Pro" plan`,
-  url: EVENT_URL,
+  description: `New order from \\<Ada & Co\\> — "Pro" plan`,
   color: 0xffeb3b,
   timestamp: "2026-11-28T17:30:00.000Z",
   fields: [
     { name: "plan", value: "Pro", inline: true },
     { name: "amount", value: "49.99", inline: true },
-    { name: "customer", value: "Ada <ada@example.com>", inline: true },
+    { name: "customer", value: "Ada \\<ada@example.com\\>", inline: true },
     { name: "trial", value: "false", inline: true },
   ],
   footer: { text: "PingPilot" },
 };
 const DISCORD_USER = "123456789012345678";
+/** Only the server writes `verifiedDiscordUserId` (a confirmed code or a Discord sign-in). */
+const VERIFIED_DM = { discordUserId: DISCORD_USER, verifiedDiscordUserId: DISCORD_USER };
+
+describe("Discord embed content", () => {
+  it("never turns user text into a masked link, a mention or markup", () => {
+    const embed = discordEmbed({
+      ...sale,
+      description: "[Verify account](http://evil.example) @everyone <@123456789012345678> **urgent**",
+      fields: { "[x](http://evil.example)": "@here <#1234> `code` # heading" },
+    });
+    expect(embed.description).toBe("\\[Verify account\\]\\(http://evil.example\\) @\u200beveryone \\<@123456789012345678\\> \\*\\*urgent\\*\\*");
+    expect(embed.fields[0]).toEqual({ name: "\\[x\\]\\(http://evil.example\\)", value: "@\u200bhere \\<\\#1234\\> \\`code\\` \\# heading", inline: true });
+  });
+
+  it("with a dotless APP_URL, Discord (the fake, as the real API) would refuse the link; the embed leaves it out and is delivered", async () => {
+    const { ctx } = makeContext();
+    const res = await fetch(`${discord.webhookUrl}?wait=true`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ embeds: [{ ...saleEmbed, url: EVENT_URL }] }) });
+    expect([res.status, await res.json()]).toEqual([400, { embeds: ["0"] }]);
+    expect(await discordWebhookChannel.send(sale, { url: discord.webhookUrl }, ctx)).toMatchObject({ kind: "delivered" });
+  });
+
+  it("links the event only when Discord accepts the host (a dot in it)", () => {
+    expect(discordEmbed({ ...sale, eventUrl: "http://localhost:3000/dashboard/events/1" }).url).toBeUndefined();
+    expect(discordEmbed({ ...sale, eventUrl: "http://pingpilot:3000/dashboard/events/1" }).url).toBeUndefined();
+    expect(discordEmbed({ ...sale, eventUrl: "https://pingpilot.example.com/dashboard/events/1" }).url).toBe("https://pingpilot.example.com/dashboard/events/1");
+  });
+});
 
 describe("Discord DM", () => {
   it("opens the DM channel once, saves its id, and posts the embed", async () => {
     const { ctx, saved } = makeContext();
-    let config: { discordUserId: string; dmChannelId?: string } = { discordUserId: DISCORD_USER };
+    let config: { discordUserId: string; verifiedDiscordUserId: string; dmChannelId?: string } = { ...VERIFIED_DM };
 
     expect(await discordDmChannel.send(sale, config, ctx)).toEqual({ kind: "delivered", statusCode: 200 });
     const channelId = discord.dmChannelOf(DISCORD_USER)!;
@@ -123,28 +157,38 @@ describe("Discord DM", () => {
 
   it("forgets a DM channel Discord no longer knows and retries, then reopens it", async () => {
     const { ctx, saved } = makeContext();
-    await discordDmChannel.send(sale, { discordUserId: DISCORD_USER }, ctx);
+    await discordDmChannel.send(sale, VERIFIED_DM, ctx);
     const stale = saved[0]!.dmChannelId as string;
     discord.forgetDmChannels();
 
-    const outcome = await discordDmChannel.send(sale, { discordUserId: DISCORD_USER, dmChannelId: stale }, ctx);
+    const outcome = await discordDmChannel.send(sale, { ...VERIFIED_DM, dmChannelId: stale }, ctx);
     expect(outcome).toMatchObject({ kind: "retry", statusCode: 404, error: expect.stringContaining("Unknown Channel (code 10003)") });
     expect(saved[1]).toEqual({ dmChannelId: undefined });
 
-    expect(await discordDmChannel.send(sale, { discordUserId: DISCORD_USER }, ctx)).toMatchObject({ kind: "delivered" });
+    expect(await discordDmChannel.send(sale, VERIFIED_DM, ctx)).toMatchObject({ kind: "delivered" });
     expect(saved[2]!.dmChannelId).not.toBe(stale);
+  });
+
+  it("sends nothing to a Discord ID the server has not verified", async () => {
+    const { ctx, saved } = makeContext();
+    const unproven = [{ discordUserId: DISCORD_USER }, { discordUserId: DISCORD_USER, verifiedDiscordUserId: "223456789012345678" }, { discordUserId: DISCORD_USER, dmChannelId: "999" }];
+    for (const config of unproven) {
+      expect(await discordDmChannel.send(sale, config, ctx)).toEqual({ kind: "permanent", error: "Discord user ID not verified" });
+    }
+    expect(discord.received).toEqual([]);
+    expect(saved).toEqual([]);
   });
 
   it("fails at once without a bot token, or when the user does not accept DMs from the bot", async () => {
     const { ctx } = makeContext({ discord: { apiUrl: discord.apiUrl } });
-    expect(await discordDmChannel.send(sale, { discordUserId: DISCORD_USER }, ctx)).toEqual({
+    expect(await discordDmChannel.send(sale, VERIFIED_DM, ctx)).toEqual({
       kind: "permanent",
       error: "Discord bot is not configured on this server (DISCORD_BOT_TOKEN)",
     });
     expect(discord.received).toEqual([]);
 
     discord.closeDms("223456789012345678");
-    expect(await discordDmChannel.send(sale, { discordUserId: "223456789012345678" }, makeContext().ctx)).toEqual({
+    expect(await discordDmChannel.send(sale, { discordUserId: "223456789012345678", verifiedDiscordUserId: "223456789012345678" }, makeContext().ctx)).toEqual({
       kind: "permanent",
       statusCode: 403,
       error: "403 Cannot send messages to this user (code 50007)",
@@ -234,12 +278,17 @@ describe("Telegram", () => {
         "<b>customer</b>: Ada &lt;ada@example.com&gt;",
         "<b>trial</b>: false",
         "Colour: #FFEB3B",
-        `<a href="${EVENT_URL}">Open in PingPilot</a>`,
+        // Telegram would drop a link to a dotless host such as localhost: the address as text.
+        `Open in PingPilot: ${EVENT_URL}`,
       ].join("\n"),
     });
     // What the user reads, after Telegram parsed the HTML.
     expect(telegram.messages[0]!.text).toContain(`New order from <Ada & Co> — "Pro" plan`);
     expect(telegram.messages[0]!.text).toContain("customer: Ada <ada@example.com>");
+  });
+
+  it("links the event when the host is one Telegram keeps links to", () => {
+    expect(telegramText({ ...sale, eventUrl: "https://pp.example.com/dashboard/events/1" })).toMatch(/\n<a href="https:\/\/pp\.example\.com\/dashboard\/events\/1">Open in PingPilot<\/a>$/);
   });
 
   it("fails at once when not linked or without a bot token", async () => {
@@ -426,6 +475,14 @@ describe("Webhook", () => {
     expect(verifyWebhookSignature({ secret: generateWebhookSecret(), ...headers, body: request!.rawBody })).toBe(false);
   });
 
+  it("honours Retry-After on a 503 like on a 429, on user URLs and provider APIs alike", async () => {
+    const { ctx } = makeContext();
+    receiver.failNext([{ status: 503, headers: { "retry-after": "120" } }]);
+    expect(await webhookChannel.send(sale, { url: receiver.webhookUrl, secret }, ctx)).toMatchObject({ kind: "retry", statusCode: 503, retryAfterMs: 120_000 });
+    telegram.failNext([{ status: 503, headers: { "retry-after": "45" } }]);
+    expect(await telegramChannel.send(sale, { chatId: "424242" }, ctx)).toMatchObject({ kind: "retry", statusCode: 503, retryAfterMs: 45_000 });
+  });
+
   it("keeps the webhook-id across retries; a wrong secret is a permanent 401", async () => {
     const { ctx } = makeContext();
     receiver.failNext([{ status: 503 }]);
@@ -436,7 +493,8 @@ describe("Webhook", () => {
     expect(await webhookChannel.send(sale, { url: receiver.webhookUrl, secret: generateWebhookSecret() }, ctx)).toEqual({
       kind: "permanent",
       statusCode: 401,
-      error: '401 {"error":"no valid v1 signature"}',
+      // The status only: the receiver's body is never kept.
+      error: "401 Unauthorized",
     });
     expect(await webhookChannel.send(sale, { url: receiver.webhookUrl }, ctx)).toMatchObject({ kind: "permanent" });
   });
@@ -458,7 +516,7 @@ describe("an oversized event (40 fields of 2,000 characters, 5,000-character des
   it("is fitted and accepted by every provider", async () => {
     const { ctx } = makeContext();
     const results = {
-      discord_dm: await channels.discord_dm.send(oversized, { discordUserId: DISCORD_USER }, ctx),
+      discord_dm: await channels.discord_dm.send(oversized, VERIFIED_DM, ctx),
       discord_webhook: await channels.discord_webhook.send(oversized, { url: discord.webhookUrl }, ctx),
       telegram: await channels.telegram.send(oversized, { chatId: "424242" }, ctx),
       slack: await channels.slack.send(oversized, { url: slack.webhookUrl }, ctx),
@@ -476,12 +534,15 @@ describe("an oversized event (40 fields of 2,000 characters, 5,000-character des
 
     const text = (telegram.received[0]!.body as { text: string }).text;
     expect(text.length).toBeLessThanOrEqual(4096);
-    expect(text).toMatch(/<i>…and \d+ more fields<\/i>\nColour: #FFEB3B\n<a href="[^"]+">Open in PingPilot<\/a>$/);
+    expect(text).toMatch(/<i>…and \d+ more fields<\/i>\nColour: #FFEB3B\nOpen in PingPilot: http:\/\/\S+$/);
 
-    const blocks = (slack.received[0]!.body as { blocks: Array<{ type: string; fields?: Array<{ text: string }> }> }).blocks;
-    const fieldSections = blocks.filter((b) => b.fields);
-    expect(fieldSections.map((b) => b.fields!.length)).toEqual([10, 10, 10, 10]);
-    expect(fieldSections.flatMap((b) => b.fields!).every((f) => f.text.length <= 2000)).toBe(true);
+    const blocks = (slack.received[0]!.body as { blocks: Parameters<typeof blockTextLength>[0][] }).blocks;
+    // Each block within its limit, and all block text together well under Slack's ~12,000.
+    expect(blocks.reduce((sum, b) => sum + blockTextLength(b), 0)).toBeLessThanOrEqual(10_000);
+    const shownFields = blocks.flatMap((b) => (b.type === "section" ? (b.fields ?? []) : []));
+    expect(shownFields.every((f) => f.text.length <= 2000)).toBe(true);
+    const more = JSON.stringify(blocks).match(/…and (\d+) more fields/);
+    expect(shownFields.length + Number(more?.[1])).toBe(40);
 
     await expect.poll(() => smtp.received.length).toBe(1);
     expect(smtp.received[0]!.subject.length).toBeLessThanOrEqual(200);
@@ -502,6 +563,11 @@ describe("an oversized event (40 fields of 2,000 characters, 5,000-character des
     const discordRes = await post(`${discord.webhookUrl}?wait=true`, { embeds: [raw] });
     expect(discordRes.status).toBe(400);
     expect(await discordRes.json()).toMatchObject({ code: 50035, message: "Invalid Form Body", errors: { embeds: { 0: { title: {}, description: {}, fields: {} } } } });
+
+    // Every block within its own limit, but 40 fields of 1,500 characters: too long in all.
+    const fieldsBlock = (from: number) => ({ type: "section", fields: Array.from({ length: 10 }, (_, i) => ({ type: "mrkdwn", text: `*f${from + i}*\n${"v".repeat(1500)}` })) });
+    const slackTotalRes = await post(slack.webhookUrl, { text: "x", blocks: [0, 10, 20, 30].map(fieldsBlock) });
+    expect([slackTotalRes.status, await slackTotalRes.text()]).toEqual([400, "msg_blocks_too_long"]);
 
     const telegramRes = await post(`${telegram.apiUrl}/bot${telegram.token}/sendMessage`, { chat_id: "1", text: "<b>Ada</b> <ada@example.com>", parse_mode: "HTML" });
     expect(await telegramRes.json()).toMatchObject({ ok: false, error_code: 400, description: expect.stringContaining("can't parse entities") });

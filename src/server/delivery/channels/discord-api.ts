@@ -31,3 +31,21 @@ function firstFormError(errors: unknown, path: string[] = []): string | undefine
 
 /** Discord asks API clients to identify themselves as `DiscordBot ($url, $version)`; the URL is this instance. */
 export const discordUserAgent = (eventUrl: string) => `DiscordBot (${new URL(eventUrl).origin}, 0.1.0)`;
+
+export type DiscordBot = { botToken?: string; apiUrl: string };
+
+/** A POST to the Discord REST API as the server's bot. */
+export function discordBotPost(bot: DiscordBot & { botToken: string }, doFetch: typeof fetch, path: string, body: unknown, appUrl: string) {
+  return doFetch(`${bot.apiUrl}${path}`, {
+    method: "POST",
+    headers: { authorization: `Bot ${bot.botToken}`, "content-type": "application/json", "user-agent": discordUserAgent(appUrl) },
+    body: JSON.stringify(body),
+  });
+}
+
+/** Opens (or finds) the bot's DM channel with a Discord user: https://discord.com/developers/docs/resources/user#create-dm */
+export async function openDiscordDmChannel(bot: DiscordBot & { botToken: string }, doFetch: typeof fetch, recipientId: string, appUrl: string) {
+  const res = await discordBotPost(bot, doFetch, "/users/@me/channels", { recipient_id: recipientId }, appUrl);
+  if (!res.ok) return { ok: false as const, res };
+  return { ok: true as const, channelId: ((await res.json()) as { id: string }).id };
+}

@@ -1,36 +1,43 @@
 /**
- * Discord direct message from the server's bot (SPEC §6). Sending a DM takes a DM channel; it is
+ * Discord direct message from the server's bot. Sending a DM takes a DM channel; it is
  * opened once and its id saved in the user's config, so later sends are one request.
+ *
+ * Every field here but `discordUserId` is written by the server only: the user ID counts once a
+ * one-time code DMed to it was confirmed, or a Discord sign-in provided it (`verifiedDiscordUserId`).
  */
-import type { z } from "zod";
-import type { channelConfigSchemas } from "@/shared/notification";
 import { outcomeOf, type Channel, type ChannelContext } from "./channel";
-import { discordReason, discordUserAgent } from "./discord-api";
+import { discordBotPost, discordReason, openDiscordDmChannel } from "./discord-api";
 import { discordEmbed } from "./discord-embed";
 
-export type DiscordDmConfig = z.infer<ReturnType<typeof channelConfigSchemas>["discord_dm"]>;
+export type DiscordDmConfig = {
+  discordUserId?: string;
+  /** The Discord user ID a code or a Discord sign-in proved; a typed ID counts only when it is this one. */
+  verifiedDiscordUserId?: string;
+  verifiedVia?: "code" | "discord";
+  dmChannelId?: string;
+};
+
+export const isDiscordIdVerified = (config: DiscordDmConfig) => Boolean(config.discordUserId) && config.verifiedDiscordUserId === config.discordUserId;
+
+export const DISCORD_NOT_VERIFIED = "Discord user ID not verified";
 
 export const discordDmChannel: Channel<DiscordDmConfig> = {
   name: "discord_dm",
   async send(notification, config, ctx) {
     const token = ctx.discord.botToken;
     if (!token) return { kind: "permanent", error: "Discord bot is not configured on this server (DISCORD_BOT_TOKEN)" };
-    const post = (path: string, body: unknown) =>
-      ctx.fetch(`${ctx.discord.apiUrl}${path}`, {
-        method: "POST",
-        headers: { authorization: `Bot ${token}`, "content-type": "application/json", "user-agent": discordUserAgent(notification.eventUrl) },
-        body: JSON.stringify(body),
-      });
+    if (!isDiscordIdVerified(config)) return { kind: "permanent", error: DISCORD_NOT_VERIFIED };
+    const bot = { botToken: token, apiUrl: ctx.discord.apiUrl };
 
     let channelId = config.dmChannelId;
     if (!channelId) {
-      const opened = await post("/users/@me/channels", { recipient_id: config.discordUserId });
-      if (!opened.ok) return outcomeOf(opened, discordReason);
-      channelId = ((await opened.json()) as { id: string }).id;
+      const opened = await openDiscordDmChannel(bot, ctx.fetch, config.discordUserId!, notification.eventUrl);
+      if (!opened.ok) return outcomeOf(opened.res, discordReason);
+      channelId = opened.channelId;
       await ctx.saveConfig({ dmChannelId: channelId });
     }
 
-    const res = await post(`/channels/${encodeURIComponent(channelId)}/messages`, { embeds: [discordEmbed(notification)] });
+    const res = await discordBotPost(bot, ctx.fetch, `/channels/${encodeURIComponent(channelId)}/messages`, { embeds: [discordEmbed(notification)] }, notification.eventUrl);
     if (res.status === 404) return forgetDmChannel(res, ctx);
     return outcomeOf(res, discordReason);
   },

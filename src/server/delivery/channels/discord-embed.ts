@@ -1,9 +1,9 @@
 /**
- * The one Discord embed both Discord channels send (SPEC §6), fitted to Discord's embed limits
+ * The one Discord embed both Discord channels send, fitted to Discord's embed limits
  * so a large event is shortened rather than refused with 400 "Invalid Form Body".
  */
 import type { Notification } from "./channel";
-import { fieldEntries, fitText, moreFieldsLabel, notificationTitle } from "./notification-format";
+import { fieldEntries, fitEscaped, fitText, linkableUrl, moreFieldsLabel, notificationTitle } from "./notification-format";
 
 /** https://discord.com/developers/docs/resources/message#embed-object-embed-limits */
 export const DISCORD_EMBED_LIMITS = {
@@ -28,6 +28,14 @@ export type DiscordEmbed = {
   footer: { text: string };
 };
 
+/**
+ * User text shown as text, never as Discord markup: a backslash before every markdown character
+ * (so `[Verify](http://evil)` cannot become a masked link, `**` no bold, `# ` no heading) and
+ * `<` (so `<@id>`, `<#id>`, `<t:…>` are not mentions or widgets), and a zero-width space after
+ * the @ of @everyone / @here. Discord hides the backslashes.
+ */
+export const escapeDiscord = (text: string) => text.replace(/[\\*_~`|>#\-[\]()<]/g, "\\$&").replace(/@(everyone|here)/g, "@\u200b$1");
+
 /** Discord refuses empty or blank field names and values. */
 const nonBlank = (text: string) => (text.trim() === "" ? "—" : text);
 const fieldSize = (field: DiscordEmbedField) => field.name.length + field.value.length;
@@ -37,8 +45,8 @@ export function discordEmbed(notification: Notification): DiscordEmbed {
   const title = fitText(notificationTitle(notification.category), limits.title);
   const footer = { text: notification.test ? "PingPilot · test notification" : "PingPilot" };
   const all = fieldEntries(notification).map(([name, value]) => ({
-    name: fitText(nonBlank(name), limits.fieldName),
-    value: fitText(nonBlank(value), limits.fieldValue),
+    name: fitEscaped(nonBlank(name), limits.fieldName, escapeDiscord),
+    value: fitEscaped(nonBlank(value), limits.fieldValue, escapeDiscord),
     inline: true,
   }));
   // Past 25 fields, the 25th place goes to the "…and N more fields" summary.
@@ -51,7 +59,7 @@ export function discordEmbed(notification: Notification): DiscordEmbed {
   const available = limits.total - title.length - footer.text.length;
   const fieldsSize = fields.reduce((sum, f) => sum + fieldSize(f), 0) + summarySize(all.length - fields.length);
   const descriptionMax = Math.min(limits.description, Math.max(Math.floor(available / 2), available - fieldsSize));
-  const description = fitText(notification.description, descriptionMax);
+  const description = fitEscaped(notification.description, descriptionMax, escapeDiscord);
   const left = available - description.length;
   let size = fields.reduce((sum, f) => sum + fieldSize(f), 0);
   while (fields.length > 0 && size + summarySize(all.length - fields.length) > left) size -= fieldSize(fields.pop()!);
@@ -61,8 +69,9 @@ export function discordEmbed(notification: Notification): DiscordEmbed {
   return {
     title,
     ...(description.trim() ? { description } : {}),
-    // Discord refuses an embed whose url is not http(s); the link is a nicety, the message is not.
-    ...(/^https?:\/\//.test(notification.eventUrl) ? { url: notification.eventUrl } : {}),
+    // The link is a nicety, the message is not: Discord refuses the whole message for a url it
+    // does not accept (400 {"embeds":["0"]} for http://localhost:3000/…), so only such a url goes in.
+    ...(linkableUrl(notification.eventUrl) ? { url: notification.eventUrl } : {}),
     color: colorInt(notification.category.color),
     ...isoTimestamp(notification.occurredAt, notification.createdAt),
     fields,

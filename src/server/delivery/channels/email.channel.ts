@@ -1,5 +1,5 @@
 /**
- * Email (SPEC §6): an HTML part with every value escaped and a plain-text part, through the
+ * Email: an HTML part with every value escaped and a plain-text part, through the
  * server's mailer. Only a verified address receives mail; the worker passes it as `recipient`.
  */
 import { escapeHtml } from "@/server/mail/templates";

@@ -1,6 +1,6 @@
 /**
  * Text helpers shared by the channels: the title every provider shows, and fitting text into a
- * provider's limit by truncating with an ellipsis (SPEC §6: fitted, never refused).
+ * provider's limit by truncating with an ellipsis.
  *
  * Lengths here are UTF-16 code units (`string.length`), not code points: Telegram counts UTF-16
  * units and the others count code points, so a text that fits in UTF-16 units fits everywhere.
@@ -13,6 +13,20 @@ export const ELLIPSIS = "…";
 export function notificationTitle(category: Notification["category"]) {
   const name = category.name.charAt(0).toUpperCase() + category.name.slice(1);
   return category.emoji ? `${category.emoji} ${name}` : name;
+}
+
+/**
+ * Whether chat providers accept `url` as a link: http(s) to a host with a dot. Discord refuses a
+ * message whose embed links to `http://localhost:3000` or `http://pingpilot:3000`, Telegram
+ * silently drops such an `<a href>`; the event link is then shown as text, or left out.
+ */
+export function linkableUrl(url: string) {
+  try {
+    const { protocol, hostname } = new URL(url);
+    return (protocol === "https:" || protocol === "http:") && /[^.]\.[^.]/.test(hostname) && !hostname.endsWith(".");
+  } catch {
+    return false;
+  }
 }
 
 /** Event fields as display strings, in the order the user sent them. */

@@ -1,15 +1,14 @@
 /**
- * Telegram message from the server's bot (SPEC §6), to the chat linked with `/start <code>`.
+ * Telegram message from the server's bot, to the chat linked with `/start <code>`.
  * HTML parse mode: every user value is escaped, and the message is fitted to Telegram's 4,096
  * characters by cutting the raw values before they are escaped, so no tag or entity is cut.
  */
-import type { z } from "zod";
 import { escapeHtml } from "@/server/mail/templates";
-import type { channelConfigSchemas } from "@/shared/notification";
 import { outcomeOf, type Channel, type Notification } from "./channel";
-import { fieldEntries, fitDescriptionAndFields, fitEscaped, moreFieldsLabel, normalizedColor, notificationTitle } from "./notification-format";
+import { fieldEntries, fitDescriptionAndFields, fitEscaped, linkableUrl, moreFieldsLabel, normalizedColor, notificationTitle } from "./notification-format";
 
-export type TelegramConfig = z.infer<ReturnType<typeof channelConfigSchemas>["telegram"]>;
+/** Written only by the server, when the bot receives `/start <code>` from the chat (never by the settings form). */
+export type TelegramConfig = { chatId?: string; username?: string };
 
 /** https://core.telegram.org/bots/api#sendmessage */
 export const TELEGRAM_TEXT_LIMIT = 4096;
@@ -38,7 +37,8 @@ export function telegramText(notification: Notification) {
   const tail = [
     notification.test ? "<i>This is a test notification from PingPilot.</i>" : undefined,
     `Colour: ${normalizedColor(notification.category.color)}`,
-    `<a href="${escapeHtml(notification.eventUrl)}">Open in PingPilot</a>`,
+    // Telegram drops a link to a dotless host (http://localhost:3000): then the address as text.
+    linkableUrl(notification.eventUrl) ? `<a href="${escapeHtml(notification.eventUrl)}">Open in PingPilot</a>` : `Open in PingPilot: ${escapeHtml(notification.eventUrl)}`,
   ]
     .filter(Boolean)
     .join("\n");

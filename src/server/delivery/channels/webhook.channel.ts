@@ -1,13 +1,14 @@
 /**
- * Generic webhook (SPEC §6): the event as JSON, signed per Standard Webhooks
+ * Generic webhook: the event as JSON, signed per Standard Webhooks
  * (https://www.standardwebhooks.com) so any of its libraries can verify it on the receiving end.
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { z } from "zod";
 import type { channelConfigSchemas } from "@/shared/notification";
-import { outcomeOf, type Channel, type Notification } from "./channel";
+import { postToUserUrl, type Channel, type Notification } from "./channel";
 
-export type WebhookConfig = z.infer<ReturnType<typeof channelConfigSchemas>["webhook"]>;
+/** The URL the user typed, and the signing secret the server generated when it was first saved. */
+export type WebhookConfig = z.infer<ReturnType<typeof channelConfigSchemas>["webhook"]> & { secret?: string };
 
 const SECRET_PREFIX = "whsec_";
 
@@ -24,8 +25,8 @@ export const webhookChannel: Channel<WebhookConfig> = {
     const id = `msg_${notification.eventId}`;
     const timestamp = Math.floor(Date.now() / 1000);
     const body = JSON.stringify(webhookPayload(notification));
-    const res = await ctx.fetch(config.url, {
-      method: "POST",
+    // Only the status of the receiver's answer is kept: its body is the user's server talking.
+    return postToUserUrl(ctx, "webhook", config.url, {
       headers: {
         "content-type": "application/json",
         "user-agent": "PingPilot-Webhooks/1.0",
@@ -34,10 +35,7 @@ export const webhookChannel: Channel<WebhookConfig> = {
         "webhook-signature": signWebhook({ secret: config.secret, id, timestamp, body }),
       },
       body,
-      // A user-supplied URL: never follow it elsewhere (e.g. into the private network).
-      redirect: "manual",
     });
-    return outcomeOf(res);
   },
 };
 

@@ -1,5 +1,5 @@
 /**
- * WhatsApp text message through the WhatsApp Cloud API (SPEC §6), from the server's business
+ * WhatsApp text message through the WhatsApp Cloud API, from the server's business
  * phone number to the user's number. Plain text with WhatsApp's own *bold* for the title.
  *
  * WhatsApp delivers free-form text only within 24 hours of the user's last message to the

@@ -2,10 +2,18 @@ import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { SessionInfo } from "@/server/auth/session";
 import type { Services } from "@/server/services";
+import { sendError } from "../error-envelope";
 
 type Vars = { Variables: { session: SessionInfo | null } };
 
 const KEEPALIVE_MS = 25_000;
+
+/**
+ * Open live-update streams one user may hold on one instance. Each is a socket, a timer and
+ * a subscription held for as long as the client likes; 10 covers a user's dashboard tabs
+ * (browsers open at most 6 per host over HTTP/1.1) while one account cannot exhaust them.
+ */
+export const MAX_STREAMS_PER_USER = 10;
 
 /**
  * GET /api/stream: server-sent events for the signed-in user (new events, delivery status
@@ -13,8 +21,31 @@ const KEEPALIVE_MS = 25_000;
  * reconnects by itself.
  */
 export function streamRoutes(s: Services) {
+  const openStreams = new Map<string, number>();
+
   return new Hono<Vars>().get("/", (c) => {
     const userId = c.get("session")!.user.id;
+    const open = openStreams.get(userId) ?? 0;
+    if (open >= MAX_STREAMS_PER_USER) {
+      c.header("Retry-After", "30");
+      return sendError(
+        c,
+        429,
+        "RATE_LIMITED",
+        `Too many live-update streams are open for this account (at most ${MAX_STREAMS_PER_USER}). Close some dashboard tabs and reload.`,
+        { limit: MAX_STREAMS_PER_USER },
+      );
+    }
+    openStreams.set(userId, open + 1);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      const left = (openStreams.get(userId) ?? 1) - 1;
+      if (left > 0) openStreams.set(userId, left);
+      else openStreams.delete(userId);
+    };
+
     return streamSSE(c, async (stream) => {
       const queue: string[] = [];
       let wake: (() => void) | undefined;
@@ -24,22 +55,32 @@ export function streamRoutes(s: Services) {
       });
       stream.onAbort(() => {
         unsubscribe();
+        release();
         wake?.();
       });
-      await stream.writeSSE({ event: "ready", data: "{}" });
-      while (!stream.aborted) {
-        while (queue.length) await stream.writeSSE({ event: "message", data: queue.shift()! });
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, KEEPALIVE_MS);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = undefined;
-        if (!queue.length && !stream.aborted) await stream.write(": keep-alive\n\n");
+      // The client going away aborts the request (node server) even before a write fails.
+      const signal = c.req.raw.signal;
+      if (signal.aborted) stream.abort();
+      else signal.addEventListener("abort", () => stream.abort(), { once: true });
+      try {
+        await stream.writeSSE({ event: "ready", data: "{}" });
+        while (!stream.aborted) {
+          while (queue.length) await stream.writeSSE({ event: "message", data: queue.shift()! });
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, KEEPALIVE_MS);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+            if (stream.aborted) wake();
+          });
+          wake = undefined;
+          if (!queue.length && !stream.aborted) await stream.write(": keep-alive\n\n");
+        }
+      } finally {
+        unsubscribe();
+        release();
       }
-      unsubscribe();
     });
   });
 }

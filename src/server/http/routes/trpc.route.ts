@@ -6,6 +6,13 @@ import { appRouter } from "@/server/trpc/root";
 
 type Vars = { Variables: { session: SessionInfo | null } };
 
+/**
+ * Calls per batched request. Without a cap one request could run hundreds of procedures (each
+ * "send test" an outbound request) past the per-request limits; the browser client
+ * (src/trpc/client.tsx) splits its batches at the same size.
+ */
+export const TRPC_MAX_BATCH_SIZE = 10;
+
 /** tRPC over the session cookie (never an API key). The session middleware ran before this. */
 export function trpcRoutes(s: Services) {
   const app = new Hono<Vars>();
@@ -14,6 +21,8 @@ export function trpcRoutes(s: Services) {
       endpoint: "/trpc",
       req: c.req.raw,
       router: appRouter,
+      // A larger batch is refused with 400 before any of its calls runs.
+      maxBatchSize: TRPC_MAX_BATCH_SIZE,
       createContext: () => ({ services: s, session: c.get("session") }),
       onError: ({ error, path }) => {
         if (error.code === "INTERNAL_SERVER_ERROR") s.logger.error({ err: error.cause ?? error, path }, "tRPC procedure failed");

@@ -35,7 +35,15 @@ export function telegramWebhookRoutes(s: Services) {
     const chatId = update.message?.chat?.id;
     const match = /^\/start(?:@\w+)?\s+(\S+)$/.exec(text);
     if (!match || chatId === undefined) return c.json({ ok: true });
-    const linked = await redeemTelegramLinkCode(s.db, match[1]!, { id: String(chatId), username: update.message?.chat?.username }, s.clock());
+    // The chat is the one Telegram (proven by the secret token) says sent the code; nothing else can set it.
+    if (!/^-?\d{1,20}$/.test(String(chatId))) return c.json({ ok: true });
+    const username = update.message?.chat?.username;
+    const linked = await redeemTelegramLinkCode(
+      s.db,
+      match[1]!,
+      { id: String(chatId), username: typeof username === "string" && /^\w{1,64}$/.test(username) ? username : undefined },
+      s.clock(),
+    );
     const reply = linked
       ? "✅ Linked. PingPilot will send your notifications to this chat."
       : "This link code is not valid any more. Create a new one in PingPilot under Settings → Notifications.";
