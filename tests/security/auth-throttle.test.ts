@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createThrottle } from "@/server/security/throttle";
+import { createThrottle, ipKey } from "@/server/security/throttle";
 import { STRONG_PASSWORD, startTestApp, type TestApp } from "../support/test-app";
 
 /**
@@ -88,6 +88,43 @@ describe("per IP", () => {
   });
 });
 
+describe("what the throttle counts cannot be dodged", () => {
+  it("parallel wrong passwords: no more than the account's limit ever reach the password check", async () => {
+    const email = "parallel@example.com";
+    await t.signUp(email);
+    const responses = await Promise.all(Array.from({ length: 12 }, () => t.post("/api/auth/sign-in/email", { email, password: "wrong password guess" })));
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(7);
+  });
+
+  it("a form-encoded or oddly typed body is refused, so the throttle and Better Auth always read the same email", async () => {
+    const email = "formbody@example.com";
+    for (const [type, body] of [
+      ["application/x-www-form-urlencoded", `email=decoy%40example.com&email=${encodeURIComponent(email)}&password=wrong+password`],
+      ["Application/X-WWW-Form-Urlencoded", `email=${encodeURIComponent(email)}&password=wrong+password`],
+      ["text/plain", JSON.stringify({ email, password: "wrong password" })],
+    ] as const) {
+      const res = await t.request("/api/auth/sign-in/email", { method: "POST", headers: { "content-type": type }, body });
+      expect(res.status, type).toBe(415);
+    }
+    // JSON with a duplicate key: the last one is what both read, so that account is counted.
+    for (let i = 0; i < 5; i++) {
+      await t.request("/api/auth/sign-in/email", { method: "POST", body: `{"email":"decoy@example.com","email":"${email}","password":"wrong password"}` });
+    }
+    await expectThrottled(await t.post("/api/auth/sign-in/email", { email, password: "wrong password" }));
+  });
+
+  it("IPv6 clients are counted per /64, so rotating addresses inside it does not help", () => {
+    const throttle = createThrottle({ windowMs: 60_000, ipMax: 3, accountMax: 3 });
+    for (let i = 1; i <= 3; i++) throttle.ip.record(`2001:db8:1:2::${i.toString(16)}`);
+    expect(throttle.ip.blockedFor("2001:db8:1:2:ffff:ffff:ffff:ffff")).toBeGreaterThan(0);
+    expect(throttle.ip.blockedFor("2001:db8:1:3::1")).toBe(0);
+    expect(ipKey("::ffff:198.51.100.7")).toBe("198.51.100.7");
+    expect(ipKey("198.51.100.7")).toBe("198.51.100.7");
+  });
+});
+
 describe("the throttle's memory is bounded", () => {
   it("an email longer than 254 characters is refused before it becomes a key", async () => {
     const before = t.services.throttle.size();
@@ -104,7 +141,7 @@ describe("the throttle's memory is bounded", () => {
     expect(typeof throttle.size).toBe("function");
     for (let i = 0; i < 3; i++) throttle.account.record("victim@example.com");
     for (let i = 0; i < 1_000_000; i++) {
-      throttle.ip.record(`203.0.${i >> 8}.${i & 255}:${i}`);
+      throttle.ip.record(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
       if (i % 100 === 0) clock.now += 1;
     }
     expect(throttle.size().ip).toBeLessThanOrEqual(10_000);
@@ -112,6 +149,8 @@ describe("the throttle's memory is bounded", () => {
     expect(throttle.account.blockedFor("victim@example.com")).toBeGreaterThan(0);
     for (let i = 0; i < 1_000_000; i++) throttle.account.record(`user${i}@example.com`);
     expect(throttle.size().account).toBeLessThanOrEqual(10_000);
+    // Nor does a flood of new accounts: a key at its limit is never the one dropped.
+    expect(throttle.account.blockedFor("victim@example.com")).toBeGreaterThan(0);
     // Expired keys go first.
     clock.now += 120_000;
     throttle.ip.record("198.51.100.1");

@@ -5,10 +5,16 @@
  *
  * Memory is bounded: each kind (IP, account) tracks at most `maxKeys` keys. Every window has
  * the same length and a key keeps its first insertion slot, so the Map's order is expiry
- * order: at the cap, expired keys are dropped from the front, then the live ones closest to
- * expiring. IPs and accounts have separate caps so a flood of
- * addresses cannot push out the counters of the accounts being guessed at.
+ * order: at the cap, expired keys are dropped from the front, then live keys still under their
+ * limit. A key at its limit is never dropped, so flooding the throttle with new keys cannot
+ * wipe the counter of an account being guessed at; when only such keys are left, a new key is
+ * refused (the caller answers 429) rather than let in uncounted.
+ *
+ * IPv6 clients are counted per /64: one subscriber usually holds a whole /64, so counting
+ * single addresses would give them billions of fresh buckets.
  */
+import ipaddr from "ipaddr.js";
+
 type Window = { count: number; resetAt: number };
 
 export type Throttle = ReturnType<typeof createThrottle>;
@@ -29,19 +35,26 @@ function createCounter(windowMs: number, max: number, maxKeys: number, now: () =
     return w;
   }
 
-  /** At the cap: drop expired keys, then the oldest tenth; in batches, so each insert stays cheap. */
+  /**
+   * At the cap: drop expired keys, then the oldest keys under their limit, down to 90 % (in
+   * batches, so each insert stays cheap). False when every key left is at its limit.
+   */
   function makeRoom() {
-    if (windows.size < maxKeys) return;
+    if (windows.size < maxKeys) return true;
     const t = now();
     for (const [k, w] of windows) {
       if (w.resetAt > t) break;
       windows.delete(k);
     }
     let excess = windows.size - Math.floor(maxKeys * 0.9);
-    for (const k of windows.keys()) {
-      if (excess-- <= 0) break;
-      windows.delete(k);
+    for (const [k, w] of windows) {
+      if (excess <= 0) break;
+      if (w.count < max) {
+        windows.delete(k);
+        excess--;
+      }
     }
+    return windows.size < maxKeys;
   }
 
   return {
@@ -50,14 +63,21 @@ function createCounter(windowMs: number, max: number, maxKeys: number, now: () =
       const w = live(key);
       return w && w.count >= max ? Math.max(1, Math.ceil((w.resetAt - now()) / 1000)) : 0;
     },
+    /** Counts an attempt; false when there is no room to track a new key (treat as throttled). */
     record(key: string) {
       const w = live(key);
       if (w) {
         w.count++;
-        return;
+        return true;
       }
-      makeRoom();
+      if (!makeRoom()) return false;
       windows.set(key, { count: 1, resetAt: now() + windowMs });
+      return true;
+    },
+    /** Gives back one counted attempt (it turned out not to count: a right password). */
+    refund(key: string) {
+      const w = live(key);
+      if (w && w.count > 0) w.count--;
     },
     reset: (key: string) => void windows.delete(key),
     size: () => windows.size,
@@ -73,15 +93,24 @@ export function createThrottle(opts: { windowMs: number; ipMax: number; accountM
 
   return {
     ip: {
-      blockedFor: (ip: string) => ips.blockedFor(ip),
-      record: (ip: string) => ips.record(ip),
+      blockedFor: (ip: string) => ips.blockedFor(ipKey(ip)),
+      record: (ip: string) => ips.record(ipKey(ip)),
     },
     account: {
       blockedFor: (email: string) => accounts.blockedFor(accountKey(email)),
       record: (email: string) => accounts.record(accountKey(email)),
+      refund: (email: string) => accounts.refund(accountKey(email)),
       reset: (email: string) => accounts.reset(accountKey(email)),
     },
     /** Keys currently tracked, per kind (for tests and diagnostics). */
     size: () => ({ ip: ips.size(), account: accounts.size() }),
   };
+}
+
+/** The throttle key of a client address: IPv4 as is, IPv6 as its /64 network. */
+export function ipKey(ip: string) {
+  if (!ip.includes(":") || !ipaddr.IPv6.isValid(ip)) return ip;
+  const address = ipaddr.IPv6.parse(ip);
+  if (address.isIPv4MappedAddress()) return address.toIPv4Address().toString();
+  return `${ipaddr.IPv6.networkAddressFromCIDR(`${address.toString()}/64`).toString()}/64`;
 }

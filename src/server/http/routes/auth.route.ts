@@ -52,13 +52,17 @@ function ruleFor(method: string, path: string): Rule | undefined {
   return isLink(path) ? IP_ONLY : undefined;
 }
 
-/** The `email` of a JSON or form body, without consuming the request Better Auth reads. */
+const isJson = (request: Request) => /^application\/json\s*(;|$)/i.test(request.headers.get("content-type") ?? "");
+
+/**
+ * The `email` of a JSON body, without consuming the request Better Auth reads. JSON only (the
+ * route refuses other bodies for these endpoints): read another way (form fields, a repeated
+ * field, an odd content type) the throttle could count one address while Better Auth acts on
+ * another. JSON.parse and Better Auth agree on duplicate keys (the last one wins).
+ */
 async function emailOf(request: Request) {
   try {
-    const type = request.headers.get("content-type") ?? "";
-    const email = type.includes("application/x-www-form-urlencoded")
-      ? new URLSearchParams(await request.clone().text()).get("email")
-      : ((await request.clone().json()) as { email?: unknown } | null)?.email;
+    const email = ((await request.clone().json()) as { email?: unknown } | null)?.email;
     return typeof email === "string" ? email.trim().toLowerCase() : undefined;
   } catch {
     return undefined;
@@ -93,6 +97,9 @@ export function authRoutes(s: Services) {
     if (!rule) return s.auth.handler(request);
 
     const ip = c.get("clientIp");
+    if (rule.account === "email" && !isJson(request)) {
+      return sendError(c, 415, "BAD_REQUEST", "Send the body as JSON with Content-Type: application/json.");
+    }
     const account = await accountOf(s, rule, request);
     // Refused before it becomes a key, so junk cannot fill the throttle's memory.
     if (account && account.length > MAX_EMAIL_LENGTH) {
@@ -101,12 +108,13 @@ export function authRoutes(s: Services) {
     const wait = Math.max(s.throttle.ip.blockedFor(ip), account ? s.throttle.account.blockedFor(account) : 0);
     if (wait > 0) return tooMany(c, wait);
 
-    s.throttle.ip.record(ip);
+    // Counted before the attempt runs, so parallel requests cannot all slip under the limit;
+    // a success that should not count is given back afterwards.
+    if (!s.throttle.ip.record(ip) || (account && !s.throttle.account.record(account))) return tooMany(c, s.env.AUTH_THROTTLE_WINDOW_SECONDS);
     const response = await s.auth.handler(request);
-    if (account) {
-      const failed = response.status >= 400;
-      if (rule.counts === "every" || failed) s.throttle.account.record(account);
-      else if (c.req.path === "/api/auth/sign-in/email") s.throttle.account.reset(account);
+    if (account && rule.counts === "failures" && response.status < 400) {
+      if (c.req.path === "/api/auth/sign-in/email") s.throttle.account.reset(account);
+      else s.throttle.account.refund(account);
     }
     return response;
   });
