@@ -30,6 +30,17 @@ export type Resolve = (hostname: string) => Promise<LookupAddress[]>;
 
 const systemResolve: Resolve = (hostname) => dns.lookup(hostname, { all: true, verbatim: true });
 
+/**
+ * For the check at save: DNS queries through c-ares with their own timeout. dns.lookup runs on
+ * libuv's four-thread pool and cannot be cancelled, so names whose servers never answer, saved
+ * in a burst, could hold every thread (and stall password hashing); these queries hold none.
+ */
+const queryResolve: Resolve = async (hostname) => {
+  const resolver = new dns.Resolver({ timeout: 1_500, tries: 1 });
+  const [v4, v6] = await Promise.allSettled([resolver.resolve4(hostname), resolver.resolve6(hostname)]);
+  return [...(v4.status === "fulfilled" ? v4.value.map((address) => ({ address, family: 4 })) : []), ...(v6.status === "fulfilled" ? v6.value.map((address) => ({ address, family: 6 })) : [])];
+};
+
 /** What a user reads when a URL is refused for where it points. The same for every reason, so it maps nothing. */
 export const PRIVATE_TARGET_MESSAGE =
   "This URL points to a local, private or reserved network address; PingPilot only sends to public internet addresses.";
@@ -137,7 +148,7 @@ export function outboundUrlProblem(url: string | URL, policy: OutboundPolicy): s
  * is refused now rather than at the first event. A name that does not resolve (yet, or offline)
  * is not an error here; the connection checks again whatever it resolves to then.
  */
-export async function checkOutboundUrl(url: string, policy: OutboundPolicy, resolve: Resolve = systemResolve, timeoutMs = 3_000): Promise<string | null> {
+export async function checkOutboundUrl(url: string, policy: OutboundPolicy, resolve: Resolve = queryResolve, timeoutMs = 3_000): Promise<string | null> {
   const problem = outboundUrlProblem(url, policy);
   if (problem) return problem;
   const host = bareHost(new URL(url).hostname);
