@@ -45,18 +45,20 @@ export function createServices(env: Env, overrides: Partial<Pick<Services, "logg
   const logger = overrides.logger ?? createLogger(env.LOG_LEVEL);
   const db = createDb(env.database, (err) => logger.warn({ err }, "idle database connection closed by the server"));
   const mailer = overrides.mailer ?? createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, db, logger, devMailbox: env.DEV_MAILBOX });
+  const clock = overrides.clock ?? (() => new Date());
+  const now = () => clock().getTime();
   const realtime = createRealtimeBus(env, logger);
-  const apiKeyCache = createApiKeyCache(API_KEY_CACHE_TTL_MS, { broadcast: realtime.broadcast });
+  const apiKeyCache = createApiKeyCache(API_KEY_CACHE_TTL_MS, { broadcast: realtime.broadcast, now });
   realtime.onInternal(apiKeyCache.apply);
   const auth = createAuth({ env, db, mailer, logger, onAccountDeleted: apiKeyCache.evictAccount });
   const throttle = createThrottle({
     windowMs: env.AUTH_THROTTLE_WINDOW_SECONDS * 1000,
     ipMax: env.AUTH_THROTTLE_IP_MAX,
     accountMax: env.AUTH_THROTTLE_ACCOUNT_MAX,
+    now,
   });
-  const rateLimiter = createRateLimiter({ perSecond: env.API_RATE_LIMIT_PER_SECOND, burst: env.API_RATE_LIMIT_BURST });
-  const clock = overrides.clock ?? (() => new Date());
-  const sendTestLimiter = createRateLimiter({ perSecond: SEND_TESTS_PER_MINUTE / 60, burst: SEND_TESTS_PER_MINUTE, now: () => clock().getTime() });
+  const rateLimiter = createRateLimiter({ perSecond: env.API_RATE_LIMIT_PER_SECOND, burst: env.API_RATE_LIMIT_BURST, now });
+  const sendTestLimiter = createRateLimiter({ perSecond: SEND_TESTS_PER_MINUTE / 60, burst: SEND_TESTS_PER_MINUTE, now });
   return { env, db, logger, mailer, auth, throttle, rateLimiter, sendTestLimiter, apiKeyCache, clock, deliveryBell: createBell(), realtime };
 }
 

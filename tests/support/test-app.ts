@@ -3,7 +3,6 @@ import { migrateToLatest } from "@/server/db/migrate";
 import { createApp } from "@/server/http/app";
 import type { MailMessage, Mailer } from "@/server/mail/mailer";
 import { closeServices, createServices, type Services } from "@/server/services";
-import { createThrottle } from "@/server/security/throttle";
 import { createTestDatabase } from "./test-database";
 
 export const TEST_ORIGIN = "http://localhost:3999";
@@ -55,14 +54,6 @@ export async function startTestApp(opts: { env?: Record<string, string>; clock?:
   const clock = opts.clock;
   const ticking = boundaryClock();
   const services: Services = createServices(env, { mailer, ...(clock ? { clock: () => new Date(clock.now) } : ticking && { clock: ticking }) });
-  if (clock) {
-    services.throttle = createThrottle({
-      windowMs: env.AUTH_THROTTLE_WINDOW_SECONDS * 1000,
-      ipMax: env.AUTH_THROTTLE_IP_MAX,
-      accountMax: env.AUTH_THROTTLE_ACCOUNT_MAX,
-      now: () => clock.now,
-    });
-  }
   await migrateToLatest(services.db);
   const app = createApp(services);
   let ipCounter = 0;
