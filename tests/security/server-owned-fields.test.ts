@@ -309,7 +309,7 @@ describe("Telegram", () => {
 });
 
 describe("upgrading a database where clients could write these fields", () => {
-  it("drops stored DM channels, keeps Discord IDs a Discord sign-in proved, and unlinks Telegram chats no /start code linked", async () => {
+  it("drops stored DM channels, keeps Discord IDs a Discord sign-in proved, and unlinks every Telegram chat (a form could have overwritten it)", async () => {
     const { up, down } = await import("@/server/db/migrations/20261201_create_discord_verification");
     const old = await startTestApp();
     try {
@@ -340,7 +340,7 @@ describe("upgrading a database where clients could write these fields", () => {
       };
       expect(await after(signedIn.id, "discord_dm")).toEqual({ enabled: true, config: { discordUserId: ALICE_DISCORD, verifiedDiscordUserId: ALICE_DISCORD, verifiedVia: "discord" } });
       expect(await after(typed.id, "discord_dm")).toEqual({ enabled: true, config: { discordUserId: OTHER_DISCORD } });
-      expect(await after(linked.id, "telegram")).toEqual({ enabled: true, config: { chatId: "777", username: "ada" } });
+      expect(await after(linked.id, "telegram")).toEqual({ enabled: false, config: {} });
       expect(await after(forged.id, "telegram")).toEqual({ enabled: false, config: {} });
     } finally {
       await old.close();

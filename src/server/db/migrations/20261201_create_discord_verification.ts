@@ -49,9 +49,9 @@ export async function up(db: Kysely<any>) {
           : undefined;
       if (account) Object.assign(config, { verifiedDiscordUserId: config.discordUserId, verifiedVia: "discord" });
     } else {
-      // A chat that never came through a /start code was typed into the form: unlink it.
-      const redeemed = await db.selectFrom("telegram_link").select("user_id").where("user_id", "=", row.user_id).where("used_at", "is not", null).executeTakeFirst();
-      if (!redeemed && (config.chatId !== undefined || config.username !== undefined)) {
+      // The form could overwrite a chat linked by /start, and nothing records which chat a code
+      // linked: every chat is unlinked, and its owner links it again with a new /start code.
+      if (config.chatId !== undefined || config.username !== undefined) {
         delete config.chatId;
         delete config.username;
         enabled = false;
