@@ -1,6 +1,5 @@
 import { Hono } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import { listDevMail } from "@/server/mail/mail.queries";
 import { isDevMailboxToken } from "@/server/mail/mailer";
 import { escapeHtml } from "@/server/mail/templates";
 import type { Services } from "@/server/services";
@@ -32,7 +31,7 @@ export function devMailboxRoutes(s: Services) {
     const mailer = s.mailer;
     const fromUrl = c.req.query("token");
     if (isDevMailboxToken(mailer, fromUrl)) {
-      setCookie(c, cookie, fromUrl!, { path: "/dev/mailbox", httpOnly: true, sameSite: "Strict", secure: https });
+      setCookie(c, cookie, fromUrl!, { path: "/dev/mailbox", httpOnly: true, sameSite: "Lax", secure: https });
     } else if (!isDevMailboxToken(mailer, getCookie(c, cookie))) {
       return c.notFound();
     }
@@ -40,10 +39,13 @@ export function devMailboxRoutes(s: Services) {
     for (const [name, value] of headers) c.res.headers.set(name, value);
   });
 
+  // Only a dev-mailbox mailer passes the check above; the guard keeps the types honest.
+  const inbox = async () => (s.mailer.mode === "dev-mailbox" ? s.mailer.inbox() : []);
+
   app.get("/", async (c) => {
     // Out of the address bar and history: the cookie carries it from here on.
     if (c.req.query("token") !== undefined) return c.redirect(c.req.path, 303);
-    const mails = await listDevMail(s.db);
+    const mails = await inbox();
     const linkify = (text: string) => escapeHtml(text).replace(/(https?:\/\/[^\s<]+)/g, '<a href="$1">$1</a>');
     const items = mails
       .map(
@@ -54,6 +56,6 @@ export function devMailboxRoutes(s: Services) {
 <style>body{font-family:system-ui,sans-serif;max-width:760px;margin:2rem auto;padding:0 1rem;color:#111}article{border:1px solid #ddd;border-radius:8px;padding:1rem;margin:1rem 0}h2{font-size:1.05rem;margin:0}.meta{color:#666;font-size:.85rem}pre{white-space:pre-wrap;word-break:break-all}</style></head>
 <body><h1>Dev mailbox</h1><p>SMTP_URL is not set, so PingPilot keeps its mail here. Newest first. Anyone with this page can sign in as these recipients: do not share its link.</p>${items || "<p>No mail yet.</p>"}</body></html>`);
   });
-  app.get("/messages.json", async (c) => c.json(await listDevMail(s.db)));
+  app.get("/messages.json", async (c) => c.json(await inbox()));
   return app;
 }

@@ -2,16 +2,10 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono } from "hono";
 import type { SessionInfo } from "@/server/auth/session";
 import type { Services } from "@/server/services";
+import { TRPC_MAX_BATCH_SIZE } from "@/shared/trpc-limits";
 import { appRouter } from "@/server/trpc/root";
 
 type Vars = { Variables: { session: SessionInfo | null } };
-
-/**
- * Calls per batched request. Without a cap one request could run hundreds of procedures (each
- * "send test" an outbound request) past the per-request limits; the browser client
- * (src/trpc/client.tsx) splits its batches at the same size.
- */
-export const TRPC_MAX_BATCH_SIZE = 10;
 
 /** tRPC over the session cookie (never an API key). The session middleware ran before this. */
 export function trpcRoutes(s: Services) {
