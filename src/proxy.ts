@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { signInUrlFor } from "@/lib/safe-redirect";
+import { signInUrlFor } from "@/shared/safe-redirect";
 import { PATH_HEADER, SESSION_COOKIE_NAMES } from "@/shared/auth-cookies";
 
 /**

@@ -18,6 +18,8 @@ export class AppError extends Error {
     readonly code: AppErrorCode,
     message: string,
     readonly details?: unknown,
+    /** For QUOTA_EXCEEDED and RATE_LIMITED: when to come back (the HTTP layer sends Retry-After). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = "AppError";

@@ -1,5 +1,8 @@
 import { z } from "zod";
 
+export const CHANNEL_NAMES = ["discord_dm", "discord_webhook", "telegram", "slack", "email", "whatsapp", "webhook"] as const;
+export type ChannelName = (typeof CHANNEL_NAMES)[number];
+
 /** User-side configuration of each notification channel, validated on save. */
 const https = (allowInsecure: boolean) =>
   z.url({ message: "Use a full URL like https://…" }).refine((u) => allowInsecure || u.startsWith("https://"), "The URL must start with https://");

@@ -3,7 +3,7 @@ import { HowItWorks } from "@/components/marketing/how-it-works";
 import { Hero } from "@/components/marketing/hero";
 import { PricingTable } from "@/components/marketing/pricing-table";
 import { getCurrentUser } from "@/server/auth/current-user";
-import { services } from "@/server/services";
+import { services } from "@/server/pages";
 
 export const metadata: Metadata = { title: { absolute: "PingPilot — know the moment something happens in your app" } };
 

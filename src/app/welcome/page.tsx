@@ -9,7 +9,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { firstNameOf } from "@/lib/utils";
 import { requireUser } from "@/server/auth/current-user";
-import { services } from "@/server/services";
+import { services } from "@/server/pages";
 
 export const metadata: Metadata = { title: "Welcome" };
 

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { KeyRound, LoaderCircle, RefreshCw, Ban } from "lucide-react";
 import { useState } from "react";
 import { toast } from "sonner";
-import { ErrorMessage } from "@/components/auth/form-messages";
+import { ErrorMessage } from "@/components/ui/form-messages";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";

@@ -5,7 +5,7 @@ import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { OrDivider } from "./auth-card";
-import { ErrorMessage, SuccessMessage } from "./form-messages";
+import { ErrorMessage, SuccessMessage } from "@/components/ui/form-messages";
 import { OAuthButtons, type OAuthProvider } from "./oauth-buttons";
 import type { MagicLinkKind, Pending } from "./use-auth-form";
 

@@ -1,6 +1,6 @@
 "use client";
 import { useEffect, useState } from "react";
-import { WarningMessage } from "./form-messages";
+import { WarningMessage } from "@/components/ui/form-messages";
 
 export const COOKIES_BLOCKED_MESSAGE = "Your browser blocks cookies for this site; PingPilot needs one cookie to keep you signed in.";
 export const COOKIE_NOT_KEPT_MESSAGE = "You were signed in, but your browser did not keep the session cookie. Allow cookies for this site and try again.";

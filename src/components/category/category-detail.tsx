@@ -3,9 +3,9 @@ import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from "@t
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useRef } from "react";
-import { ErrorMessage } from "@/components/auth/form-messages";
-import { CurlSnippet } from "@/components/onboarding/curl-snippet";
-import { WaitingForEvent } from "@/components/onboarding/waiting-for-event";
+import { ErrorMessage } from "@/components/ui/form-messages";
+import { CurlSnippet } from "@/components/snippet/curl-snippet";
+import { WaitingForEvent } from "@/components/snippet/waiting-for-event";
 import { BackLink } from "@/components/ui/back-link";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { NotFoundState } from "@/components/ui/not-found-state";
@@ -39,7 +39,6 @@ function describeRange(range: DateRange) {
 /** /dashboard/category/<name>: totals, sums, chart and events for a UTC range, updated live. */
 export function CategoryDetail({ name, appUrl }: { name: string; appUrl: string }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const searchParams = useSearchParams();
   const rangeParam = searchParams.get("range");
   const fromParam = searchParams.get("from");

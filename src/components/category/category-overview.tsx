@@ -2,8 +2,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { Plus, Radar } from "lucide-react";
 import { PageHeader } from "@/components/app-shell/page-header";
-import { ErrorMessage } from "@/components/auth/form-messages";
-import { CurlSnippet } from "@/components/onboarding/curl-snippet";
+import { ErrorMessage } from "@/components/ui/form-messages";
+import { CurlSnippet } from "@/components/snippet/curl-snippet";
 import { Button } from "@/components/ui/button";
 import { SkeletonCards } from "@/components/ui/skeleton";
 import { UsageCard } from "@/components/usage/usage-card";

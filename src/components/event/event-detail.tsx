@@ -1,7 +1,7 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { ErrorMessage } from "@/components/auth/form-messages";
+import { ErrorMessage } from "@/components/ui/form-messages";
 import { CategoryIcon } from "@/components/category/category-icon";
 import { BackLink } from "@/components/ui/back-link";
 import { Badge } from "@/components/ui/badge";

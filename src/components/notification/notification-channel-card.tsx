@@ -4,7 +4,7 @@ import type { inferRouterOutputs } from "@trpc/server";
 import { LoaderCircle, TriangleAlert } from "lucide-react";
 import { useId, useState, type FormEvent, type ReactNode } from "react";
 import { toast } from "sonner";
-import { ErrorMessage } from "@/components/auth/form-messages";
+import { ErrorMessage } from "@/components/ui/form-messages";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader } from "@/components/ui/card";
 import { FormField } from "@/components/ui/form-field";

@@ -1,6 +1,6 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import { ErrorMessage } from "@/components/auth/form-messages";
+import { ErrorMessage } from "@/components/ui/form-messages";
 import { SkeletonCards } from "@/components/ui/skeleton";
 import { useTRPC } from "@/trpc/client";
 import { NotificationChannelCard } from "./notification-channel-card";

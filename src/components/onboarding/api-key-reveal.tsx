@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { CopyField } from "@/components/ui/copy-field";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useTRPC } from "@/trpc/client";
-import { CurlSnippet } from "./curl-snippet";
+import { CurlSnippet } from "@/components/snippet/curl-snippet";
 
 /** Shows the API key made at sign-up, exactly once (the server returns null on later visits). */
 export function ApiKeyReveal({ appUrl }: { appUrl: string }) {

@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { formatDateTime } from "@/lib/format-time";
 import { useLiveEvents } from "@/lib/use-live-events";
 import { useTRPC } from "@/trpc/client";
-import { WaitingForEvent } from "./waiting-for-event";
+import { WaitingForEvent } from "@/components/snippet/waiting-for-event";
 
 type Arrived = { eventId: string; category: string; createdAt: string };
 

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { describeQuickStart, useQuickStart, type QuickStartResult } from "@/components/category/category-quick-start-button";
 import { Alert, AlertContent } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { ErrorMessage } from "@/components/auth/form-messages";
+import { ErrorMessage } from "@/components/ui/form-messages";
 import { QUICK_START_CATEGORIES } from "@/shared/category";
 
 /** Creates bug, sale and question so the snippet above (category "sale") works right away. */

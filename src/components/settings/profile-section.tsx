@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
 import { authErrorMessage } from "@/components/auth/auth-error";
-import { ErrorMessage, SuccessMessage } from "@/components/auth/form-messages";
+import { ErrorMessage, SuccessMessage } from "@/components/ui/form-messages";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";

@@ -3,7 +3,7 @@ import { LoaderCircle } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
 import { authErrorMessage } from "@/components/auth/auth-error";
-import { ErrorMessage, SuccessMessage } from "@/components/auth/form-messages";
+import { ErrorMessage, SuccessMessage } from "@/components/ui/form-messages";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
 import { PasswordField } from "@/components/ui/form-field";

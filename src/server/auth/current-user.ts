@@ -2,7 +2,7 @@ import "server-only";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
-import { signInUrlFor } from "@/lib/safe-redirect";
+import { signInUrlFor } from "@/shared/safe-redirect";
 import { services } from "@/server/services";
 import { PATH_HEADER } from "@/shared/auth-cookies";
 import { resolveSession, type CurrentUser } from "./session";

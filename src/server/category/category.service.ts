@@ -2,7 +2,6 @@ import type { Db } from "@/server/db/db";
 import { toDate } from "@/server/db/db";
 import { AppError } from "@/server/errors";
 import { CATEGORY_NAME_RULE, CATEGORY_NAME_PATTERN, QUICK_START_CATEGORIES, normalizeCategoryName } from "@/shared/category";
-import { quotaPeriod } from "@/server/quota/quota.service";
 import { closedDaysWithin, dayRollups } from "@/server/stats/rollup.service";
 import { distinctFieldNamesSince } from "@/server/stats/stats.queries";
 import {

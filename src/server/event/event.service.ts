@@ -3,7 +3,10 @@ import { toDate } from "@/server/db/db";
 import { newId } from "@/server/db/id";
 import type { EventFields } from "@/server/db/types";
 import { AppError } from "@/server/errors";
-import { quotaPeriod, quotaState, type QuotaState } from "@/server/quota/quota.service";
+import { limitsFor, quotaPeriod, quotaState, type QuotaState } from "@/server/quota/quota.service";
+import type { Services } from "@/server/services";
+import type { Plan } from "@/shared/current-user";
+import { getCategoryByIdOrThrow, getCategoryByNameOrThrow } from "@/server/category/category.service";
 import { normalizeCategoryName } from "@/shared/category";
 import { listDeliveryStatuses } from "@/server/delivery/delivery.queries";
 import { listEventDeliveries } from "@/server/delivery/delivery.service";
@@ -48,6 +51,23 @@ export type RecordResult = { event: AcceptedEvent; quota?: QuotaState; replayed:
  * counts the event against the monthly quota (atomically, no overshoot) and stores it.
  * Everything is committed before the caller answers 202; nothing is sent to a provider here.
  */
+/** What accepting an event from the public API needs besides the database. */
+export type IngestDeps = Pick<Services, "db" | "env" | "clock" | "deliveryBell" | "realtime">;
+
+/**
+ * An event from the public API: counted against the owner's plan and stored (recordEvent);
+ * once committed, the in-process worker is woken when there is something to deliver and the
+ * owner's open dashboards are told. A replay of an Idempotency-Key does neither again.
+ */
+export async function ingestEvent(deps: IngestDeps, owner: { userId: string; plan: Plan }, input: EventInput, idempotencyKey?: string): Promise<RecordResult> {
+  const result = await recordEvent(deps.db, { userId: owner.userId, eventLimit: limitsFor(owner.plan, deps.env).eventsPerMonth }, input, deps.clock(), idempotencyKey);
+  if (!result.replayed) {
+    if (result.event.deliveries.length) deps.deliveryBell.ring();
+    deps.realtime.publish(owner.userId, { type: "event.created", eventId: result.event.id, category: result.event.category, createdAt: result.event.createdAt });
+  }
+  return result;
+}
+
 export async function recordEvent(db: Db, owner: Owner, input: EventInput, now: Date, idempotencyKey?: string): Promise<RecordResult> {
   if (input.occurredAt) checkOccurredAt(input.occurredAt, now);
   const name = normalizeCategoryName(input.category);
@@ -98,7 +118,8 @@ export async function recordEvent(db: Db, owner: Owner, input: EventInput, now: 
     );
   }
   if (outcome.kind === "quota-exceeded") {
-    throw new AppError("QUOTA_EXCEEDED", `Monthly event quota of ${owner.eventLimit} reached. It resets at the start of next month (UTC).`);
+    const untilReset = Math.ceil((quotaPeriod(now).resetsAt.getTime() - now.getTime()) / 1000);
+    throw new AppError("QUOTA_EXCEEDED", `Monthly event quota of ${owner.eventLimit} reached. It resets at the start of next month (UTC).`, undefined, untilReset);
   }
   if (outcome.kind === "replay") {
     const record = await findIdempotencyRecord(db, owner.userId, idempotencyKey!);
@@ -141,10 +162,19 @@ function decodeCursor(cursor: string) {
   return { createdAt, id };
 }
 
-export async function listEvents(db: Db, filter: { userId: string; categoryId?: string; from?: Date; to?: Date; cursor?: string; limit: number }) {
+/**
+ * A page of the user's events, newest first. A category filter is resolved through the user's
+ * own categories first (by id or by name), so another tenant's id or name finds nothing: 404.
+ */
+export async function listEvents(db: Db, filter: { userId: string; categoryId?: string; categoryName?: string; from?: Date; to?: Date; cursor?: string; limit: number }) {
+  const category = filter.categoryId
+    ? await getCategoryByIdOrThrow(db, filter.userId, filter.categoryId)
+    : filter.categoryName
+      ? await getCategoryByNameOrThrow(db, filter.userId, filter.categoryName)
+      : undefined;
   const rows = await listEventsPage(db, {
     userId: filter.userId,
-    categoryId: filter.categoryId,
+    categoryId: category?.id,
     from: filter.from?.toISOString(),
     to: filter.to?.toISOString(),
     before: filter.cursor ? decodeCursor(filter.cursor) : undefined,

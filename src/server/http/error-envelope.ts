@@ -15,7 +15,10 @@ export function sendError(c: Context, status: ContentfulStatusCode, code: string
 /** Maps AppError once; anything else is a 500 that hides internals and logs the cause. */
 export function handleError(logger: Logger) {
   return (err: Error, c: Context) => {
-    if (err instanceof AppError) return sendError(c, err.status as ContentfulStatusCode, err.code, err.message, err.details);
+    if (err instanceof AppError) {
+      if (err.retryAfterSeconds !== undefined) c.header("Retry-After", String(err.retryAfterSeconds));
+      return sendError(c, err.status as ContentfulStatusCode, err.code, err.message, err.details);
+    }
     logger.error({ err, path: c.req.path }, "unhandled error");
     return sendError(c, 500, "INTERNAL", "Something went wrong on our side. Try again in a moment.");
   };

@@ -1,5 +1,5 @@
 import { isoNow, type Db } from "@/server/db/db";
-import type { MailMessage } from "./mailer";
+import type { MailMessage } from "./mail-message";
 
 export async function insertDevMail(db: Db, m: MailMessage) {
   await db

@@ -2,9 +2,11 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import nodemailer from "nodemailer";
 import type { Db } from "@/server/db/db";
 import type { Logger } from "@/server/log/logger";
-import { insertDevMail } from "./mail.queries";
+import type { MailMessage } from "./mail-message";
+import { insertDevMail, listDevMail } from "./mail.queries";
 
-export type MailMessage = { to: string; subject: string; text: string; html?: string };
+export type { MailMessage };
+export type DevMail = Awaited<ReturnType<typeof listDevMail>>[number];
 
 /**
  * Where mail goes: SMTP (SMTP_URL), the local dev mailbox, or nowhere (no SMTP_URL and
@@ -13,8 +15,8 @@ export type MailMessage = { to: string; subject: string; text: string; html?: st
  */
 export type Mailer = { send(message: MailMessage): Promise<void> } & (
   | { mode: "smtp" }
-  /** `devMailboxToken`: drawn at start, printed in the start log, the only key to /dev/mailbox. */
-  | { mode: "dev-mailbox"; devMailboxToken: string }
+  /** `devMailboxToken`: drawn at start, printed in the start log, the only key to /dev/mailbox. `inbox()`: the newest mails kept. */
+  | { mode: "dev-mailbox"; devMailboxToken: string; inbox(): Promise<DevMail[]> }
   | { mode: "off" }
 );
 
@@ -46,6 +48,7 @@ export function createMailer(opts: { smtpUrl?: string; from: string; db: Db; log
   return {
     mode: "dev-mailbox",
     devMailboxToken: randomBytes(32).toString("base64url"),
+    inbox: () => listDevMail(opts.db),
     async send(m) {
       await insertDevMail(opts.db, m);
       opts.logger.info({ to: m.to, subject: m.subject }, "mail kept in the dev mailbox (SMTP_URL is not set)");

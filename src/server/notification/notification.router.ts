@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CHANNEL_NAMES } from "@/server/delivery/channels/channel";
+import { CHANNEL_NAMES } from "@/shared/notification";
 import { protectedProcedure, router } from "@/server/trpc/init";
 import {
   confirmDiscordVerification,

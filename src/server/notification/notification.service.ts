@@ -4,8 +4,7 @@ import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 
 import type { Env } from "@/env";
 import { AppError } from "@/server/errors";
 import { findCategoryById } from "@/server/category/category.queries";
-import { CHANNEL_NAMES, type ChannelName } from "@/server/delivery/channels/channel";
-import { channelConfigSchemas, CHANNEL_LABELS, discordUserId as discordUserIdSchema } from "@/shared/notification";
+import { CHANNEL_NAMES, type ChannelName, channelConfigSchemas, CHANNEL_LABELS, discordUserId as discordUserIdSchema } from "@/shared/notification";
 import { newId } from "@/server/db/id";
 import { discordBotPost, discordReason, openDiscordDmChannel } from "@/server/delivery/channels/discord-api";
 import { isDiscordIdVerified, type DiscordDmConfig } from "@/server/delivery/channels/discord-dm.channel";

@@ -2,6 +2,7 @@ import type { Env } from "@/env";
 import type { Db } from "@/server/db/db";
 import type { Plan } from "@/shared/current-user";
 import { PLANS, type PlanLimits } from "@/shared/plans";
+import { countCategories } from "@/server/category/category.queries";
 import { findQuotaUsage } from "./quota.queries";
 
 /** The calendar month (UTC) an instant counts against, and when that month's quota resets. */
@@ -24,6 +25,13 @@ export type QuotaState = { limit: number; used: number; remaining: number; reset
 export function quotaState(limit: number, used: number, now: Date): QuotaState {
   const { period, resetsAt } = quotaPeriod(now);
   return { limit, used, remaining: Math.max(0, limit - used), period, resetsAt };
+}
+
+/** The usage page and GET /api/v1/quota: plan, this month's events against the limit, categories against theirs. */
+export async function getUsage(db: Db, env: Env, account: { userId: string; plan: Plan }, now: Date) {
+  const limits = limitsFor(account.plan, env);
+  const [quota, categories] = await Promise.all([readQuota(db, account.userId, limits.eventsPerMonth, now), countCategories(db, account.userId)]);
+  return { plan: account.plan, quota, categories: { used: categories, limit: limits.categories } };
 }
 
 export async function readQuota(db: Db, userId: string, limit: number, now: Date): Promise<QuotaState> {

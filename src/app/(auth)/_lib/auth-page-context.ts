@@ -1,7 +1,6 @@
 import "server-only";
 import { headers } from "next/headers";
-import { configuredProviders } from "@/server/auth/auth";
-import { services } from "@/server/services";
+import { configuredProviders, services } from "@/server/pages";
 
 export type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 

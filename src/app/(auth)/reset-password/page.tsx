@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AuthCard, BackToSignIn } from "@/components/auth/auth-card";
-import { ErrorMessage } from "@/components/auth/form-messages";
+import { ErrorMessage } from "@/components/ui/form-messages";
 import { ResetPasswordForm } from "@/components/auth/reset-password-form";
 import { Button } from "@/components/ui/button";
 import { param, type SearchParams } from "../_lib/auth-page-context";

@@ -4,7 +4,7 @@ import { AuthCard } from "@/components/auth/auth-card";
 import { callbackErrorMessage } from "@/components/auth/auth-error";
 import { ConfigWarnings } from "@/components/auth/config-warnings";
 import { SignUpForm } from "@/components/auth/sign-up-form";
-import { safeRedirectPath } from "@/lib/safe-redirect";
+import { safeRedirectPath } from "@/shared/safe-redirect";
 import { authPageContext, param, type SearchParams } from "../_lib/auth-page-context";
 
 export const metadata: Metadata = { title: "Create your account" };

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { CategoryOverview } from "@/components/category/category-overview";
-import { services } from "@/server/services";
+import { services } from "@/server/pages";
 
 export const metadata: Metadata = { title: "Dashboard" };
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { notFound } from "next/navigation";
-import { AppError } from "@/server/errors";
+import { AppError } from "@/server/pages";
 
 /**
  * Awaits a service read and turns its NOT_FOUND into the segment's 404 page, with a real 404

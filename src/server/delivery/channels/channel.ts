@@ -8,8 +8,9 @@ import type { Mailer } from "@/server/mail/mailer";
 import { OutboundBlockedError, UNDELIVERABLE_MESSAGE, type OutboundClient } from "@/server/security/outbound";
 import { userUrlProblem, type UserUrlChannel, type UserUrlPolicy } from "./user-url";
 
-export const CHANNEL_NAMES = ["discord_dm", "discord_webhook", "telegram", "slack", "email", "whatsapp", "webhook"] as const;
-export type ChannelName = (typeof CHANNEL_NAMES)[number];
+import type { ChannelName } from "@/shared/notification";
+
+export type { ChannelName };
 
 /** What every channel renders: the event and its category, values as the user sent them. */
 export type Notification = {

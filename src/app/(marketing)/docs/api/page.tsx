@@ -2,8 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Metadata } from "next";
 import { ApiReference } from "@/components/docs/api-reference";
 import type { OpenApiDocument } from "@/components/docs/openapi-schema";
-import { registerV1Docs } from "@/server/http/routes/v1/v1.docs";
-import { services } from "@/server/services";
+import { registerV1Docs, services } from "@/server/pages";
 
 export const metadata: Metadata = {
   title: "API reference",

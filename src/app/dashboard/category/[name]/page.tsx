@@ -1,10 +1,9 @@
 import type { Metadata } from "next";
 import { CategoryDetail } from "@/components/category/category-detail";
 import { requireUser } from "@/server/auth/current-user";
-import { getCategoryByNameOrThrow } from "@/server/category/category.service";
-import { services } from "@/server/services";
 import { normalizeCategoryName } from "@/shared/category";
 import { orNotFound } from "../../_lib/or-not-found";
+import { getCategoryByNameOrThrow, services } from "@/server/pages";
 
 type Props = { params: Promise<{ name: string }> };
 

@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
 import { EventDetail } from "@/components/event/event-detail";
 import { requireUser } from "@/server/auth/current-user";
-import { getEventOrThrow } from "@/server/event/event.service";
-import { services } from "@/server/services";
 import { orNotFound } from "../../_lib/or-not-found";
+import { getEventOrThrow, services } from "@/server/pages";
 
 export const metadata: Metadata = { title: "Event" };
 

@@ -1,11 +1,10 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { z } from "zod";
-import { countCategories } from "@/server/category/category.queries";
-import { createCategory, getCategoryByNameOrThrow, listCategories } from "@/server/category/category.service";
+import { createCategory, listCategories } from "@/server/category/category.service";
 import { AppError } from "@/server/errors";
-import { getEventOrThrow, listEvents, recordEvent } from "@/server/event/event.service";
-import { limitsFor, quotaPeriod, readQuota } from "@/server/quota/quota.service";
+import { getEventOrThrow, ingestEvent, listEvents } from "@/server/event/event.service";
+import { getUsage, limitsFor } from "@/server/quota/quota.service";
 import type { Services } from "@/server/services";
 import { PRESET_COLORS } from "@/shared/category";
 import { handleError, sendError } from "../../error-envelope";
@@ -63,22 +62,8 @@ export function v1Routes(s: Services) {
     if (idempotencyKey !== undefined && (idempotencyKey.length < 1 || idempotencyKey.length > 255)) {
       throw new AppError("VALIDATION_FAILED", "Idempotency-Key must be 1–255 characters.", [{ field: "Idempotency-Key", message: "1–255 characters" }]);
     }
-    const now = s.clock();
-    const { event, quota, replayed } = await recordEvent(
-      s.db,
-      { userId: owner.userId, eventLimit: limitsFor(owner.plan, s.env).eventsPerMonth },
-      { ...input, occurredAt: input.timestamp },
-      now,
-      idempotencyKey,
-    ).catch((err: unknown) => {
-      if (err instanceof AppError && err.code === "QUOTA_EXCEEDED") c.header("Retry-After", String(Math.ceil((quotaPeriod(now).resetsAt.getTime() - now.getTime()) / 1000)));
-      throw err;
-    });
+    const { event, quota, replayed } = await ingestEvent(s, owner, { ...input, occurredAt: input.timestamp }, idempotencyKey);
     if (quota) useQuota(c, quota);
-    if (!replayed) {
-      if (event.deliveries.length) s.deliveryBell.ring();
-      s.realtime.publish(owner.userId, { type: "event.created", eventId: event.id, category: event.category, createdAt: event.createdAt });
-    }
     if (replayed) c.header("Idempotent-Replayed", "true");
     return c.json(event, 202);
   };
@@ -88,10 +73,9 @@ export function v1Routes(s: Services) {
   app.get("/events", async (c) => {
     const owner = c.get("apiKey");
     const q = parse(ListEventsQuery, c.req.query());
-    const category = q.category ? await getCategoryByNameOrThrow(s.db, owner.userId, q.category) : undefined;
     const page = await listEvents(s.db, {
       userId: owner.userId,
-      categoryId: category?.id,
+      categoryName: q.category,
       from: q.from ? new Date(q.from) : undefined,
       to: q.to ? new Date(q.to) : undefined,
       cursor: q.cursor,
@@ -116,19 +100,9 @@ export function v1Routes(s: Services) {
   });
 
   app.get("/quota", async (c) => {
-    const owner = c.get("apiKey");
-    const limits = limitsFor(owner.plan, s.env);
-    const quota = await readQuota(s.db, owner.userId, limits.eventsPerMonth, s.clock());
+    const { plan, quota, categories } = await getUsage(s.db, s.env, c.get("apiKey"), s.clock());
     useQuota(c, quota);
-    return c.json({
-      plan: owner.plan,
-      period: quota.period,
-      limit: quota.limit,
-      used: quota.used,
-      remaining: quota.remaining,
-      resetsAt: quota.resetsAt.toISOString(),
-      categories: { used: await countCategories(s.db, owner.userId), limit: limits.categories },
-    });
+    return c.json({ plan, period: quota.period, limit: quota.limit, used: quota.used, remaining: quota.remaining, resetsAt: quota.resetsAt.toISOString(), categories });
   });
 
   app.all("*", (c) => sendError(c, 404, "NOT_FOUND", `No route for ${c.req.method} ${c.req.path}. See /api/v1/openapi.json.`));
