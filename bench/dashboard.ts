@@ -57,7 +57,11 @@ async function run(label: string, databaseUrl: string, dataDir: string) {
       ["category page, this month", await median(page(month, Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)))],
       ["category page, last 90 days", await median(page(now.getTime() - 90 * 86_400_000, now.getTime() + 1))],
     ];
-    const size = await s.db.selectFrom("event").select((eb) => eb.fn.countAll().as("n")).where("category_id", "=", big.id).executeTakeFirstOrThrow();
+    const size = await s.db
+      .selectFrom("event")
+      .select((eb) => eb.fn.countAll().as("n"))
+      .where("category_id", "=", big.id)
+      .executeTakeFirstOrThrow();
     console.log(`\n${label}: ${TOTAL} events, busiest category "${big.name}" holds ${size.n}`);
     console.log(`  ${"".padEnd(32)} ${"median".padStart(8)}    ${"first call".padStart(10)}`);
     for (const [name, [first, ms]] of rows) {

@@ -28,7 +28,12 @@ test("categories on the dashboard: quick start, add with preset and custom style
   await page.getByRole("button", { name: "Add category" }).first().click();
   await page.getByRole("dialog").getByLabel("Name").fill("sale");
   await page.getByRole("dialog").getByRole("button", { name: "Create category" }).click();
-  await expect(page.getByRole("dialog").getByRole("alert").filter({ hasText: /already have a category named "sale"/ })).toBeVisible();
+  await expect(
+    page
+      .getByRole("dialog")
+      .getByRole("alert")
+      .filter({ hasText: /already have a category named "sale"/ }),
+  ).toBeVisible();
   await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
 
   for (let i = 0; i < 3; i++) expect((await sendEvent(page, key, "new-signup")).status()).toBe(202);

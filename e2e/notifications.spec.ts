@@ -17,9 +17,7 @@ test("webhook channel: configure, send test, deliver an event, see a failure and
   await signUp(page, uniqueEmail("notify"));
   const key = (await page.getByTestId("api-key").textContent())!;
   const api = (path: string, data?: unknown) =>
-    data === undefined
-      ? page.request.get(path, { headers: { authorization: `Bearer ${key}` } })
-      : page.request.post(path, { headers: { authorization: `Bearer ${key}` }, data });
+    data === undefined ? page.request.get(path, { headers: { authorization: `Bearer ${key}` } }) : page.request.post(path, { headers: { authorization: `Bearer ${key}` }, data });
   expect((await api("/api/v1/categories", { name: "sale" })).status()).toBe(201);
   expect((await api("/api/v1/categories", { name: "bug" })).status()).toBe(201);
 

@@ -6,7 +6,7 @@ test.describe("protection matrix", () => {
     test(`page ${path} redirects to sign-in with the deep link`, async ({ request }) => {
       const res = await request.get(path, { maxRedirects: 0 });
       expect([302, 303, 307]).toContain(res.status());
-      const location = new URL(res.headers()["location"]!, "http://x");
+      const location = new URL(res.headers().location!, "http://x");
       expect(location.pathname).toBe("/sign-in");
       expect(location.searchParams.get("redirect_url")).toBe(path);
     });
@@ -16,14 +16,14 @@ test.describe("protection matrix", () => {
     test(`public page ${path} is never redirected`, async ({ request }) => {
       const res = await request.get(path, { maxRedirects: 0 });
       expect(res.status()).toBeLessThan(300 + (path === "/this-page-does-not-exist" ? 200 : 0));
-      expect(res.headers()["location"]).toBeUndefined();
+      expect(res.headers().location).toBeUndefined();
     });
   }
 
   for (const path of ["/api/v1/events", "/api/v1/quota", "/trpc/user.me", "/api/private", "/api/auth/get-session", "/api/health"]) {
     test(`API ${path} is never redirected`, async ({ request }) => {
       const res = await request.get(path, { maxRedirects: 0 });
-      expect(res.headers()["location"]).toBeUndefined();
+      expect(res.headers().location).toBeUndefined();
       expect(res.headers()["content-type"]).toMatch(/json/);
       if (!["/api/auth/get-session", "/api/health"].includes(path)) expect(res.status()).toBe(401);
     });

@@ -19,7 +19,12 @@ test("the README's curl example works on a fresh account and the event shows on 
   const output = execFileSync("bash", ["-euo", "pipefail", "-c", readmeFirstEventScript(key)], { encoding: "utf8" });
   const codes = output.split("\n").filter((l) => /^\d{3}$/.test(l));
   expect(codes).toEqual(["201", "202"]);
-  const accepted = JSON.parse(output.split("\n").filter((l) => l.startsWith("{")).pop()!);
+  const accepted = JSON.parse(
+    output
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .pop()!,
+  );
   expect(accepted).toMatchObject({ category: "sale", id: expect.any(String) });
 
   const listed = await (await page.request.get("/api/v1/events?category=sale", { headers: { authorization: `Bearer ${key}` } })).json();

@@ -47,15 +47,27 @@ const schema = z.object({
   OIDC_CLIENT_SECRET: z.string().optional(),
   OIDC_NAME: z.string().default("Single sign-on"),
   DISCORD_BOT_TOKEN: z.string().optional(),
-  DISCORD_API_URL: z.url().default("https://discord.com/api/v10").transform((v) => v.replace(/\/+$/, "")),
+  DISCORD_API_URL: z
+    .url()
+    .default("https://discord.com/api/v10")
+    .transform((v) => v.replace(/\/+$/, "")),
   TELEGRAM_BOT_TOKEN: z.string().optional(),
   TELEGRAM_WEBHOOK_SECRET: z.string().optional(),
-  TELEGRAM_API_URL: z.url().default("https://api.telegram.org").transform((v) => v.replace(/\/+$/, "")),
+  TELEGRAM_API_URL: z
+    .url()
+    .default("https://api.telegram.org")
+    .transform((v) => v.replace(/\/+$/, "")),
   WHATSAPP_TOKEN: z.string().optional(),
   WHATSAPP_PHONE_NUMBER_ID: z.string().optional(),
-  WHATSAPP_API_URL: z.url().default("https://graph.facebook.com/v21.0").transform((v) => v.replace(/\/+$/, "")),
+  WHATSAPP_API_URL: z
+    .url()
+    .default("https://graph.facebook.com/v21.0")
+    .transform((v) => v.replace(/\/+$/, "")),
   /** Slack incoming-webhook URLs are accepted only under `${this}/services/…` (and Slack's own hosts); set it for a local fake. */
-  SLACK_WEBHOOK_URL_BASE: z.url().default("https://hooks.slack.com").transform((v) => v.replace(/\/+$/, "")),
+  SLACK_WEBHOOK_URL_BASE: z
+    .url()
+    .default("https://hooks.slack.com")
+    .transform((v) => v.replace(/\/+$/, "")),
   /** How long a worker holds a claimed delivery; after a crash its deliveries are retried once this runs out. */
   DELIVERY_LEASE_SECONDS: positiveInt(60),
   /** Name recorded on the deliveries a worker claims (default host:pid). */
@@ -144,9 +156,7 @@ function resolveAuthSecret(configured: string | undefined, dataDir: string, prob
 }
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const blankToUndefined = Object.fromEntries(
-    Object.entries(source).map(([k, v]) => [k, v === "" ? undefined : v]),
-  );
+  const blankToUndefined = Object.fromEntries(Object.entries(source).map(([k, v]) => [k, v === "" ? undefined : v]));
   const parsed = schema.safeParse(blankToUndefined);
   if (!parsed.success) {
     throw new EnvError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
@@ -157,9 +167,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 
   const url = raw.DATABASE_URL;
   const database: Env["database"] =
-    url && /^postgres(ql)?:\/\//.test(url)
-      ? { dialect: "postgres", url }
-      : { dialect: "sqlite", file: resolve(url ? url.replace(/^(file:|sqlite:)(\/\/)?/, "") : join(dataDir, "pingpilot.db")) };
+    url && /^postgres(ql)?:\/\//.test(url) ? { dialect: "postgres", url } : { dialect: "sqlite", file: resolve(url ? url.replace(/^(file:|sqlite:)(\/\/)?/, "") : join(dataDir, "pingpilot.db")) };
   if (database.dialect === "sqlite") mkdirSync(dirname(database.file), { recursive: true });
 
   const oauth: OAuthConfig = {

@@ -24,7 +24,8 @@ async function main() {
   const s = createServices(env);
   registerServices(s);
   const { logger } = s;
-  if (env.authSecretGenerated) logger.info({ dir: env.DATA_DIR }, "AUTH_SECRET is not set: using the secret generated in the data directory (auth-secret, owner-only). Set AUTH_SECRET when running more than one instance.");
+  if (env.authSecretGenerated)
+    logger.info({ dir: env.DATA_DIR }, "AUTH_SECRET is not set: using the secret generated in the data directory (auth-secret, owner-only). Set AUTH_SECRET when running more than one instance.");
   const mailNotice = mailStartNotice(s.mailer, env.APP_URL);
   if (mailNotice) logger.warn(mailNotice);
 

@@ -14,9 +14,7 @@ db.pragma("synchronous = NORMAL");
 db.pragma("busy_timeout = 5000");
 db.pragma("foreign_keys = ON");
 
-const findKey = db.prepare(
-  'select api_key.id, api_key.user_id, "user".plan from api_key join "user" on "user".id = api_key.user_id where key_hash = ? and revoked_at is null',
-);
+const findKey = db.prepare('select api_key.id, api_key.user_id, "user".plan from api_key join "user" on "user".id = api_key.user_id where key_hash = ? and revoked_at is null');
 const findCategory = db.prepare("select id, name from category where user_id = ? and name = ?");
 const enabledChannels = db.prepare(
   "select channel from notification_channel where user_id = ? and enabled = 1 and not exists (select 1 from channel_opt_out o where o.user_id = notification_channel.user_id and o.channel = notification_channel.channel and o.category_id = ?)",
@@ -24,9 +22,7 @@ const enabledChannels = db.prepare(
 const countQuota = db.prepare(
   "insert into quota_usage (user_id, period, used) values (?, ?, 1) on conflict (user_id, period) do update set used = quota_usage.used + 1 where quota_usage.used < ? returning used",
 );
-const insertEvent = db.prepare(
-  "insert into event (id, user_id, category_id, description, fields, tags, notify, status, occurred_at, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-);
+const insertEvent = db.prepare("insert into event (id, user_id, category_id, description, fields, tags, notify, status, occurred_at, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 const record = db.transaction((userId: string, categoryId: string, body: { description?: string; fields?: object }, now: string) => {
   enabledChannels.all(userId, categoryId);
   const used = countQuota.get(userId, now.slice(0, 7), 100_000_000) as { used: number } | undefined;

@@ -22,7 +22,10 @@ export async function linkFromMail(address: string, subject: RegExp, since = 0):
   await expect
     .poll(
       () => {
-        const mail = mailsTo(address).slice(since).reverse().find((m) => subject.test(decodeQuotedPrintable(m.raw)));
+        const mail = mailsTo(address)
+          .slice(since)
+          .reverse()
+          .find((m) => subject.test(decodeQuotedPrintable(m.raw)));
         link = mail && decodeQuotedPrintable(mail.raw).match(/https?:\/\/[^\s"<>]+/)?.[0];
         return link;
       },

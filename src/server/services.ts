@@ -32,7 +32,12 @@ export type Bell = { ring(): void; listen(fn: () => void): void };
 
 function createBell(): Bell {
   const listeners: (() => void)[] = [];
-  return { ring: () => listeners.forEach((fn) => fn()), listen: (fn) => void listeners.push(fn) };
+  return {
+    ring: () => {
+      for (const fn of listeners) fn();
+    },
+    listen: (fn) => void listeners.push(fn),
+  };
 }
 
 /** Revocations evict at once everywhere; this only bounds a stale entry if that message is lost. */

@@ -5,10 +5,7 @@ export const CATEGORY_NAME_PATTERN = /^[a-z0-9-]{1,32}$/;
 export const CATEGORY_NAME_RULE = "1–32 characters: lowercase letters a–z, digits and hyphens";
 export const COLOR_PATTERN = /^#[0-9A-Fa-f]{6}$/;
 
-export const PRESET_COLORS = [
-  "#FF6B6B", "#FFEB3B", "#6C5CE7", "#4ECDC4", "#45B7D1",
-  "#96CEB4", "#FF9F43", "#F368E0", "#54A0FF", "#1DD1A1",
-] as const;
+export const PRESET_COLORS = ["#FF6B6B", "#FFEB3B", "#6C5CE7", "#4ECDC4", "#45B7D1", "#96CEB4", "#FF9F43", "#F368E0", "#54A0FF", "#1DD1A1"] as const;
 export const PRESET_EMOJIS = ["🐛", "💰", "🤔", "🚀", "🎉", "👤", "⚠️", "📈", "🔔", "📦"] as const;
 
 export const QUICK_START_CATEGORIES = [

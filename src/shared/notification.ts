@@ -4,11 +4,16 @@ export const CHANNEL_NAMES = ["discord_dm", "discord_webhook", "telegram", "slac
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
 /** User-side configuration of each notification channel, validated on save. */
-const https = (allowInsecure: boolean) =>
-  z.url({ message: "Use a full URL like https://…" }).refine((u) => allowInsecure || u.startsWith("https://"), "The URL must start with https://");
+const https = (allowInsecure: boolean) => z.url({ message: "Use a full URL like https://…" }).refine((u) => allowInsecure || u.startsWith("https://"), "The URL must start with https://");
 
-export const discordUserId = z.string().trim().regex(/^\d{17,20}$/, "A Discord user ID is 17–20 digits (Discord → Settings → Advanced → Developer Mode, then right-click your name → Copy User ID).");
-export const e164Phone = z.string().trim().regex(/^\+[1-9]\d{6,14}$/, "Use the international format, e.g. +14155550123.");
+export const discordUserId = z
+  .string()
+  .trim()
+  .regex(/^\d{17,20}$/, "A Discord user ID is 17–20 digits (Discord → Settings → Advanced → Developer Mode, then right-click your name → Copy User ID).");
+export const e164Phone = z
+  .string()
+  .trim()
+  .regex(/^\+[1-9]\d{6,14}$/, "Use the international format, e.g. +14155550123.");
 
 export function channelConfigSchemas(allowInsecureUrls = false) {
   return {

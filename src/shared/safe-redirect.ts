@@ -4,6 +4,7 @@
  * encoded form of any of these — falls back to the dashboard.
  */
 export const DEFAULT_AFTER_SIGN_IN = "/dashboard";
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters (CR/LF header injection) is the point
 const UNSAFE_CHARS = /[\u0000-\u001f\u007f\\]/;
 
 export function safeRedirectPath(raw: string | null | undefined, fallback = DEFAULT_AFTER_SIGN_IN): string {

@@ -61,8 +61,7 @@ Waiting for notifications (Ctrl+C to stop)…
 
 const time = () => new Date().toISOString().slice(11, 19);
 const indent = (text: string) => text.replace(/^/gm, "    ");
-const print = (source: string, request: FakeRequest, summary: string) =>
-  console.log(`\n${time()} [${source}] ${request.method} ${request.path} → ${request.status}\n${indent(summary)}`);
+const print = (source: string, request: FakeRequest, summary: string) => console.log(`\n${time()} [${source}] ${request.method} ${request.path} → ${request.status}\n${indent(summary)}`);
 const refusal = (request: FakeRequest) => (request.status >= 300 ? `refused: ${JSON.stringify(request.response)}` : undefined);
 
 discord.onRequest((request) => {

@@ -58,7 +58,10 @@ export async function startDiscordFake(opts: { port?: number; botToken?: string 
         dmChannels.set(recipient, id);
         liveChannels.add(id);
       }
-      return { status: 200, body: { id, type: 1, last_message_id: null, flags: 0, recipients: [{ id: recipient, username: `user${recipient.slice(-4)}`, discriminator: "0", global_name: null, avatar: null }] } };
+      return {
+        status: 200,
+        body: { id, type: 1, last_message_id: null, flags: 0, recipients: [{ id: recipient, username: `user${recipient.slice(-4)}`, discriminator: "0", global_name: null, avatar: null }] },
+      };
     }
 
     if ((match = /^\/channels\/([^/]+)\/messages$/.exec(route))) {
@@ -82,7 +85,10 @@ export async function startDiscordFake(opts: { port?: number; botToken?: string 
       if (invalid) return invalid;
       // Without ?wait=true Discord answers 204 with no message object.
       if (req.query.wait !== "true") return { status: 204 };
-      return { status: 200, body: { ...messageObject(req.body as MessageBody, snowflake(), { id, username: "PingPilot Hook", discriminator: "0000", global_name: null, avatar: null, bot: true }), webhook_id: id } };
+      return {
+        status: 200,
+        body: { ...messageObject(req.body as MessageBody, snowflake(), { id, username: "PingPilot Hook", discriminator: "0000", global_name: null, avatar: null, bot: true }), webhook_id: id },
+      };
     }
 
     return error(404, "404: Not Found");

@@ -141,8 +141,7 @@ function parseBody(contentType: string | undefined, raw: string): unknown {
 }
 
 /** Headers of a 429 when the failure says when to come back. */
-export const retryAfterHeader = (failure: ScriptedFailure): Record<string, string> =>
-  failure.retryAfter === undefined ? {} : { "retry-after": String(Math.ceil(failure.retryAfter)) };
+export const retryAfterHeader = (failure: ScriptedFailure): Record<string, string> => (failure.retryAfter === undefined ? {} : { "retry-after": String(Math.ceil(failure.retryAfter)) });
 
 /** Counts what the providers count: Unicode code points. */
 export const codePoints = (text: string) => [...text].length;

@@ -34,7 +34,15 @@ const LIMITS = {
 };
 
 /** Slack's usual wording per status, for scripted failures without a body. */
-const DEFAULT_ERRORS: Record<number, string> = { 400: "invalid_payload", 403: "action_prohibited", 404: "no_service", 410: "channel_is_archived", 429: "rate_limited", 500: "internal_error", 503: "service_unavailable" };
+const DEFAULT_ERRORS: Record<number, string> = {
+  400: "invalid_payload",
+  403: "action_prohibited",
+  404: "no_service",
+  410: "channel_is_archived",
+  429: "rate_limited",
+  500: "internal_error",
+  503: "service_unavailable",
+};
 
 export async function startSlackFake(opts: { port?: number } = {}): Promise<SlackFake> {
   const hooks = new Set<string>();
@@ -57,7 +65,7 @@ export async function startSlackFake(opts: { port?: number } = {}): Promise<Slac
     if (!body || typeof body !== "object" || Array.isArray(body)) return reply(400, "invalid_payload");
     const message = body as SlackMessage;
     if (message.blocks !== undefined && !Array.isArray(message.blocks)) return reply(400, "invalid_blocks_format");
-    if (!message.text && !(message.blocks?.length)) return reply(400, "no_text");
+    if (!message.text && !message.blocks?.length) return reply(400, "no_text");
     if (message.blocks && !validBlocks(message.blocks)) return reply(400, "invalid_blocks");
     if (message.blocks && totalBlockText(message.blocks) > LIMITS.totalBlockText) return reply(400, "msg_blocks_too_long");
     messages.push(message);
@@ -67,13 +75,10 @@ export async function startSlackFake(opts: { port?: number } = {}): Promise<Slac
   const server = await startFakeServer({
     port: opts.port,
     handle,
-    failure: (failure) =>
-      reply(failure.status, typeof failure.body === "string" ? failure.body : (DEFAULT_ERRORS[failure.status] ?? "error"), { ...retryAfterHeader(failure), ...failure.headers }),
+    failure: (failure) => reply(failure.status, typeof failure.body === "string" ? failure.body : (DEFAULT_ERRORS[failure.status] ?? "error"), { ...retryAfterHeader(failure), ...failure.headers }),
   });
 
-  const createWebhook = (
-    path = `/services/T${randomBytes(4).toString("hex").toUpperCase()}/B${randomBytes(4).toString("hex").toUpperCase()}/${randomBytes(12).toString("base64url")}`,
-  ) => {
+  const createWebhook = (path = `/services/T${randomBytes(4).toString("hex").toUpperCase()}/B${randomBytes(4).toString("hex").toUpperCase()}/${randomBytes(12).toString("base64url")}`) => {
     hooks.add(path);
     return server.url + path;
   };
@@ -131,7 +136,12 @@ function validBlocks(blocks: unknown[]): boolean {
       }
       case "context": {
         const elements = block.elements as unknown[];
-        return Array.isArray(elements) && elements.length >= 1 && elements.length <= LIMITS.contextElements && elements.every((e) => isText(e, LIMITS.sectionText) || (e as { type?: unknown }).type === "image");
+        return (
+          Array.isArray(elements) &&
+          elements.length >= 1 &&
+          elements.length <= LIMITS.contextElements &&
+          elements.every((e) => isText(e, LIMITS.sectionText) || (e as { type?: unknown }).type === "image")
+        );
       }
       case "actions": {
         const elements = block.elements as Array<Record<string, unknown>>;

@@ -81,7 +81,7 @@ export function decodeMail(raw: string): { subject: string; text?: string; html?
   const parts: { text?: string; html?: string } = {};
   const { headers, body } = splitEntity(raw);
   collectParts(headers, body, parts);
-  return { subject: decodeWords(headers["subject"] ?? ""), ...parts };
+  return { subject: decodeWords(headers.subject ?? ""), ...parts };
 }
 
 function splitEntity(entity: string) {
@@ -109,12 +109,7 @@ function collectParts(headers: Record<string, string>, body: string, out: { text
     return;
   }
   const encoding = (headers["content-transfer-encoding"] ?? "7bit").toLowerCase();
-  const decoded =
-    encoding === "base64"
-      ? Buffer.from(body.replace(/\s+/g, ""), "base64").toString("utf8")
-      : encoding === "quoted-printable"
-        ? decodeQuotedPrintable(body)
-        : body;
+  const decoded = encoding === "base64" ? Buffer.from(body.replace(/\s+/g, ""), "base64").toString("utf8") : encoding === "quoted-printable" ? decodeQuotedPrintable(body) : body;
   const content = decoded.replace(/\r\n/g, "\n").replace(/\n$/, "");
   if (/^text\/html/i.test(type)) out.html ??= content;
   else if (/^text\/plain/i.test(type)) out.text ??= content;

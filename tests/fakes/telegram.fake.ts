@@ -59,7 +59,10 @@ export async function startTelegramFake(opts: { port?: number; token?: string } 
     messages.push({ chatId, messageId, html, text });
     return {
       status: 200,
-      body: { ok: true, result: { message_id: messageId, from: BOT, chat: { id: /^-?\d+$/.test(chatId) ? Number(chatId) : chatId, first_name: "Test", type: "private" }, date: Math.floor(Date.now() / 1000), text } },
+      body: {
+        ok: true,
+        result: { message_id: messageId, from: BOT, chat: { id: /^-?\d+$/.test(chatId) ? Number(chatId) : chatId, first_name: "Test", type: "private" }, date: Math.floor(Date.now() / 1000), text },
+      },
     };
   };
 
@@ -69,7 +72,11 @@ export async function startTelegramFake(opts: { port?: number; token?: string } 
     failure: (failure) => {
       if (failure.status === 429) {
         const retryAfter = Math.ceil(failure.retryAfter ?? 5);
-        return { status: 429, body: failure.body ?? { ok: false, error_code: 429, description: `Too Many Requests: retry after ${retryAfter}`, parameters: { retry_after: retryAfter } }, headers: failure.headers };
+        return {
+          status: 429,
+          body: failure.body ?? { ok: false, error_code: 429, description: `Too Many Requests: retry after ${retryAfter}`, parameters: { retry_after: retryAfter } },
+          headers: failure.headers,
+        };
       }
       // A string body is the description, in Telegram's error shape; an object is sent as it is.
       const description = typeof failure.body === "string" ? failure.body : (STATUS_CODES[failure.status] ?? "Error");
@@ -120,7 +127,16 @@ export function parseTelegramHtml(html: string): { text: string } | { error: str
       const entity = /^&(lt|gt|amp|quot|#\d{1,7}|#x[0-9a-fA-F]{1,6});/.exec(html.slice(i));
       if (!entity) return { error: `Can't find end of the entity starting at byte offset ${offset(i)}` };
       const name = entity[1]!;
-      text += name === "lt" ? "<" : name === "gt" ? ">" : name === "amp" ? "&" : name === "quot" ? '"' : String.fromCodePoint(name.startsWith("#x") ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1)));
+      text +=
+        name === "lt"
+          ? "<"
+          : name === "gt"
+            ? ">"
+            : name === "amp"
+              ? "&"
+              : name === "quot"
+                ? '"'
+                : String.fromCodePoint(name.startsWith("#x") ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1)));
       i += entity[0].length;
     } else if (char === ">") {
       return { error: `Unexpected end tag at byte offset ${offset(i)}` };

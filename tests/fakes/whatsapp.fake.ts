@@ -65,7 +65,10 @@ export async function startWhatsappFake(opts: { port?: number; token?: string; p
       const headers = { ...retryAfterHeader(failure), ...failure.headers };
       if (typeof failure.body === "object") return { status: failure.status, body: failure.body, headers };
       if (failure.status === 429 && failure.body === undefined) {
-        return { ...graphError(429, { message: "(#130429) Rate limit hit", code: 130429, error_data: { messaging_product: "whatsapp", details: "Cloud API message throughput has been reached." } }), headers };
+        return {
+          ...graphError(429, { message: "(#130429) Rate limit hit", code: 130429, error_data: { messaging_product: "whatsapp", details: "Cloud API message throughput has been reached." } }),
+          headers,
+        };
       }
       // A string body is the message, in the Graph API's error shape.
       const message = failure.body ?? (failure.status >= 500 ? "An unknown error has occurred." : "(#100) Invalid parameter");

@@ -29,9 +29,7 @@ describe("session-bound credential checks are throttled per signed-in account, a
       const res = await t.post("/api/auth/change-password", { currentPassword: `wrong guess number ${i}`, newPassword: "another long passphrase" }, { cookie });
       expect(res.status).toBe(400);
     }
-    await expectThrottled(
-      await t.post("/api/auth/change-password", { currentPassword: STRONG_PASSWORD, newPassword: "another long passphrase" }, { cookie, ip: "198.51.100.200" }),
-    );
+    await expectThrottled(await t.post("/api/auth/change-password", { currentPassword: STRONG_PASSWORD, newPassword: "another long passphrase" }, { cookie, ip: "198.51.100.200" }));
     // The same account counter guards sign-in: guesses through a stolen session and the sign-in form add up.
     expect((await t.signIn("cp@example.com")).res.status).toBe(429);
   });

@@ -79,16 +79,7 @@ function send(path: string, total: number, mode: "length" | "chunked", extraHead
   });
 }
 
-const ROUTES = [
-  "/api/auth/sign-in/email",
-  "/api/auth/sign-up/email",
-  "/trpc/category.create",
-  "/api/v1/events",
-  "/api/webhooks/telegram",
-  "/api/stream",
-  "/api/x",
-  "/dashboard/some-page",
-];
+const ROUTES = ["/api/auth/sign-in/email", "/api/auth/sign-up/email", "/trpc/category.create", "/api/v1/events", "/api/webhooks/telegram", "/api/stream", "/api/x", "/dashboard/some-page"];
 
 describe("every route refuses a 20 MB body with 413, without the process growing", () => {
   it("declared and chunked, on auth, tRPC, the public API, webhooks, the stream, an unknown API path and a page", async () => {

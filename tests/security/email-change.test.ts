@@ -10,8 +10,7 @@ afterAll(() => t.close());
 
 const mailsTo = (to: string) => t.mailer.sent.filter((m) => m.to === to);
 const linkIn = (text: string) => new URL(text.match(/https?:\/\/\S+/)![0]);
-const emailOf = async (externalId: string) =>
-  (await t.db.selectFrom("auth_user").select("email").where("id", "=", externalId).executeTakeFirstOrThrow()).email;
+const emailOf = async (externalId: string) => (await t.db.selectFrom("auth_user").select("email").where("id", "=", externalId).executeTakeFirstOrThrow()).email;
 
 async function verifiedUser(email: string) {
   const { cookie } = await t.signUp(email);

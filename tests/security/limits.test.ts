@@ -20,17 +20,9 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const keyIds = async (cookie: string) => ((await t.trpc("apiKey.list", cookie, undefined, "query")).data as { id: string; revokedAt: string | null }[]);
+const keyIds = async (cookie: string) => (await t.trpc("apiKey.list", cookie, undefined, "query")).data as { id: string; revokedAt: string | null }[];
 const activeKeyCount = async (email: string) =>
-  (
-    await t.db
-      .selectFrom("api_key")
-      .innerJoin("user", "user.id", "api_key.user_id")
-      .select("api_key.id")
-      .where("user.email", "=", email)
-      .where("api_key.revoked_at", "is", null)
-      .execute()
-  ).length;
+  (await t.db.selectFrom("api_key").innerJoin("user", "user.id", "api_key.user_id").select("api_key.id").where("user.email", "=", email).where("api_key.revoked_at", "is", null).execute()).length;
 
 describe("API keys stop working at once", () => {
   it("when their account is deleted, even if the key was just used (cached)", async () => {
@@ -58,8 +50,7 @@ describe("API keys stop working at once", () => {
     let b: Services;
     let appB: ReturnType<typeof createApp>;
     let ip = 0;
-    const callB = (key: string) =>
-      appB.request(`${TEST_ORIGIN}/api/v1/quota`, { headers: { authorization: `Bearer ${key}`, "x-forwarded-for": `10.200.0.${++ip % 250}` } });
+    const callB = (key: string) => appB.request(`${TEST_ORIGIN}/api/v1/quota`, { headers: { authorization: `Bearer ${key}`, "x-forwarded-for": `10.200.0.${++ip % 250}` } });
 
     beforeAll(async () => {
       b = createServices(t.env, { mailer: captureMailer() });
@@ -96,7 +87,7 @@ describe("API keys stop working at once", () => {
 });
 
 describe("category emoji", () => {
-  const flood = "🐛" + "\u0301".repeat(20_000);
+  const flood = `🐛${"\u0301".repeat(20_000)}`;
   const valid = ["🐛", "⚠️", "1️⃣", "#️⃣", "👩‍💻", "👨‍👩‍👧‍👦", "🇫🇷", "🏴󠁧󠁢󠁳󠁣󠁴󠁿", "👋🏽", "👩🏻‍❤️‍💋‍👨🏼", "🏳️‍⚧️"];
   const invalid = [flood, "🐛\u0301", "🐛🐛", "a", "1", "🇫", "x🐛", "🐛\u200d", ""];
 

@@ -21,7 +21,14 @@ const setups: { name: string; trustProxy: string; alice: Client; mallory: Client
   { name: "one hop", trustProxy: "1", alice: { localAddress: "127.0.0.4" }, mallory: { localAddress: "127.0.0.2" }, bob: { localAddress: "127.0.0.3" }, separateBuckets: true },
   { name: "the proxy's address", trustProxy: "127.0.0.1/32", alice: { localAddress: "127.0.0.4" }, mallory: { localAddress: "127.0.0.2" }, bob: { localAddress: "127.0.0.3" }, separateBuckets: true },
   // All of loopback is trusted, so the remote clients have public addresses (told to the proxy).
-  { name: "a CIDR list", trustProxy: "127.0.0.0/8,::1", alice: { simulatedPeer: "192.0.2.40" }, mallory: { simulatedPeer: "203.0.113.66" }, bob: { simulatedPeer: "198.51.100.7" }, separateBuckets: true },
+  {
+    name: "a CIDR list",
+    trustProxy: "127.0.0.0/8,::1",
+    alice: { simulatedPeer: "192.0.2.40" },
+    mallory: { simulatedPeer: "203.0.113.66" },
+    bob: { simulatedPeer: "198.51.100.7" },
+    separateBuckets: true,
+  },
 ];
 
 const IP_MAX = 3;
@@ -35,7 +42,12 @@ describe.each(setups)("behind a reverse proxy, TRUST_PROXY=$trustProxy ($name)",
     const headers: Record<string, string> = { ...init.headers };
     if (client.simulatedPeer) headers[SIMULATED_PEER_HEADER] = client.simulatedPeer;
     if (init.body !== undefined) Object.assign(headers, { "content-type": "application/json", origin: TEST_ORIGIN });
-    return sendHttp(`${proxy.url}${path}`, { method: init.method ?? (init.body === undefined ? "GET" : "POST"), headers, body: init.body === undefined ? undefined : JSON.stringify(init.body), localAddress: client.localAddress });
+    return sendHttp(`${proxy.url}${path}`, {
+      method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+      headers,
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      localAddress: client.localAddress,
+    });
   }
   const signIn = (client: Client, email: string, forwardedFor?: string) =>
     send(client, "/api/auth/sign-in/email", { body: { email, password: "wrong password 123" }, headers: forwardedFor === undefined ? {} : { "x-forwarded-for": forwardedFor } });
@@ -63,7 +75,13 @@ describe.each(setups)("behind a reverse proxy, TRUST_PROXY=$trustProxy ($name)",
     const magicToken = mail!.text_body.match(/magic-link\/verify\?token=([^&\s]+)/)?.[1];
     expect(magicToken).toBeTruthy();
 
-    const spoofs: Record<string, string>[] = [{}, { "x-forwarded-for": "127.0.0.1" }, { "x-forwarded-for": "::1" }, { "x-forwarded-for": "127.0.0.1, 127.0.0.1" }, { "x-real-ip": "127.0.0.1", forwarded: "for=127.0.0.1" }];
+    const spoofs: Record<string, string>[] = [
+      {},
+      { "x-forwarded-for": "127.0.0.1" },
+      { "x-forwarded-for": "::1" },
+      { "x-forwarded-for": "127.0.0.1, 127.0.0.1" },
+      { "x-real-ip": "127.0.0.1", forwarded: "for=127.0.0.1" },
+    ];
     for (const headers of spoofs) {
       for (const path of ["/dev/mailbox", "/dev/mailbox/messages.json", "/dev/mailbox?token=", "/dev/mailbox?token=guess"]) {
         const res = await send(mallory, path, { headers });

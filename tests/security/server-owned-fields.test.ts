@@ -46,10 +46,8 @@ async function newUser() {
 }
 
 type Setting = { channel: string; enabled: boolean; config: Record<string, unknown>; discord?: { verified: boolean; pending: { discordUserId: string } | null } };
-const settingsOf = async (cookie: string, channel: string) =>
-  ((await t.trpc("notification.list", cookie, undefined, "query")).data as Setting[]).find((s) => s.channel === channel)!;
-const rowOf = (userId: string, channel: string) =>
-  t.db.selectFrom("notification_channel").selectAll().where("user_id", "=", userId).where("channel", "=", channel).executeTakeFirst();
+const settingsOf = async (cookie: string, channel: string) => ((await t.trpc("notification.list", cookie, undefined, "query")).data as Setting[]).find((s) => s.channel === channel)!;
+const rowOf = (userId: string, channel: string) => t.db.selectFrom("notification_channel").selectAll().where("user_id", "=", userId).where("channel", "=", channel).executeTakeFirst();
 const save = (cookie: string, channel: string, enabled: boolean, config: Record<string, unknown>) => t.trpc("notification.save", cookie, { channel, enabled, config });
 const startCode = (cookie: string, discordUserId: string) => t.trpc("notification.discordStartVerification", cookie, { discordUserId });
 const confirm = (cookie: string, code: string) => t.trpc("notification.discordConfirm", cookie, { code });
@@ -138,10 +136,7 @@ describe("a typed Discord user ID", () => {
     const started = await startCode(u.cookie, ALICE_DISCORD);
     expect(started.status).toBe(200);
     expect(started.data).toMatchObject({ discordUserId: ALICE_DISCORD, codeLength: 8 });
-    expect(discord.received.map((r) => `${r.method} ${r.path}`)).toEqual([
-      "POST /api/v10/users/@me/channels",
-      `POST /api/v10/channels/${discord.dmChannelOf(ALICE_DISCORD)}/messages`,
-    ]);
+    expect(discord.received.map((r) => `${r.method} ${r.path}`)).toEqual(["POST /api/v10/users/@me/channels", `POST /api/v10/channels/${discord.dmChannelOf(ALICE_DISCORD)}/messages`]);
     const code = codeDmedTo(ALICE_DISCORD)!;
     expect(code).toMatch(/^[0-9A-Z]{8}$/);
     // Only a hash is stored, and nothing about the code reaches the settings the browser reads.
@@ -171,7 +166,7 @@ describe("a typed Discord user ID", () => {
     expect(wrong.status).toBe(422);
     expect(wrong.error.message).toMatch(/not right\. 4 tries left/);
     expect((await confirm(u.cookie, "short")).status).toBe(422);
-    expect((await rowOf(u.id, "discord_dm"))).toBeUndefined();
+    expect(await rowOf(u.id, "discord_dm")).toBeUndefined();
 
     expect((await confirm(u.cookie, code)).status).toBe(200);
     const reused = await confirm(u.cookie, code);
@@ -318,10 +313,18 @@ describe("upgrading a database where clients could write these fields", () => {
         await old.signUpWithKey(email);
         users.push(await old.db.selectFrom("user").select(["id", "external_id"]).where("email", "=", email).executeTakeFirstOrThrow());
       }
-      const [signedIn, typed, linked, forged] = users as [{ id: string; external_id: string }, { id: string; external_id: string }, { id: string; external_id: string }, { id: string; external_id: string }];
+      const [signedIn, typed, linked, forged] = users as [
+        { id: string; external_id: string },
+        { id: string; external_id: string },
+        { id: string; external_id: string },
+        { id: string; external_id: string },
+      ];
       const now = new Date().toISOString();
       const write = (userId: string, channel: string, enabled: boolean, config: Record<string, unknown>) =>
-        old.db.insertInto("notification_channel").values({ user_id: userId, channel, enabled: enabled ? 1 : 0, config: JSON.stringify(config), created_at: now, updated_at: now }).execute();
+        old.db
+          .insertInto("notification_channel")
+          .values({ user_id: userId, channel, enabled: enabled ? 1 : 0, config: JSON.stringify(config), created_at: now, updated_at: now })
+          .execute();
       await old.db
         .insertInto("auth_account")
         .values({ id: "acc-discord", account_id: ALICE_DISCORD, provider_id: "discord", user_id: signedIn.external_id, created_at: now, updated_at: now } as never)
@@ -334,14 +337,14 @@ describe("upgrading a database where clients could write these fields", () => {
 
       await down(old.db as never);
       await up(old.db as never);
-      const after = async (userId: string, channel: string) => {
+      const stored = async (userId: string, channel: string) => {
         const row = (await old.db.selectFrom("notification_channel").selectAll().where("user_id", "=", userId).where("channel", "=", channel).executeTakeFirstOrThrow())!;
         return { enabled: Boolean(row.enabled), config: JSON.parse(row.config) as Record<string, unknown> };
       };
-      expect(await after(signedIn.id, "discord_dm")).toEqual({ enabled: true, config: { discordUserId: ALICE_DISCORD, verifiedDiscordUserId: ALICE_DISCORD, verifiedVia: "discord" } });
-      expect(await after(typed.id, "discord_dm")).toEqual({ enabled: true, config: { discordUserId: OTHER_DISCORD } });
-      expect(await after(linked.id, "telegram")).toEqual({ enabled: false, config: {} });
-      expect(await after(forged.id, "telegram")).toEqual({ enabled: false, config: {} });
+      expect(await stored(signedIn.id, "discord_dm")).toEqual({ enabled: true, config: { discordUserId: ALICE_DISCORD, verifiedDiscordUserId: ALICE_DISCORD, verifiedVia: "discord" } });
+      expect(await stored(typed.id, "discord_dm")).toEqual({ enabled: true, config: { discordUserId: OTHER_DISCORD } });
+      expect(await stored(linked.id, "telegram")).toEqual({ enabled: false, config: {} });
+      expect(await stored(forged.id, "telegram")).toEqual({ enabled: false, config: {} });
     } finally {
       await old.close();
     }

@@ -11,7 +11,14 @@ afterAll(() => t.close());
 const counts = async () =>
   Promise.all(
     (["auth_user", "user", "api_key", "auth_session"] as const).map(async (table) =>
-      Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n),
+      Number(
+        (
+          await t.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
     ),
   );
 
@@ -19,7 +26,12 @@ const counts = async () =>
 function shape(value: unknown): unknown {
   if (value === null) return null;
   if (Array.isArray(value)) return value.map(shape);
-  if (typeof value === "object") return Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, shape(v)]).sort());
+  if (typeof value === "object")
+    return Object.fromEntries(
+      Object.entries(value as object)
+        .map(([k, v]) => [k, shape(v)])
+        .sort(),
+    );
   return typeof value;
 }
 

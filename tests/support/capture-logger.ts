@@ -7,7 +7,15 @@ export type LogLine = { level: number; msg: string; [key: string]: unknown };
 export function captureLogger(level = "info"): { logger: Logger; lines: LogLine[]; text: () => string } {
   const lines: LogLine[] = [];
   const raw: string[] = [];
-  const logger = pino({ level, base: { service: "pingpilot" } }, { write: (s: string) => void (raw.push(s), lines.push(JSON.parse(s) as LogLine)) });
+  const logger = pino(
+    { level, base: { service: "pingpilot" } },
+    {
+      write: (s: string) => {
+        raw.push(s);
+        lines.push(JSON.parse(s) as LogLine);
+      },
+    },
+  );
   return { logger, lines, text: () => raw.join("") };
 }
 

@@ -22,7 +22,7 @@ export async function startReverseProxy(target: string): Promise<ReverseProxy> {
   const upstream = new URL(target);
   const server = createServer((req, res) => {
     const simulated = req.headers[SIMULATED_PEER_HEADER];
-    const peer = (typeof simulated === "string" ? simulated : req.socket.remoteAddress ?? "").replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, "$1");
+    const peer = (typeof simulated === "string" ? simulated : (req.socket.remoteAddress ?? "")).replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, "$1");
     const headers: IncomingHttpHeaders = {};
     for (const [name, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(name) && name !== SIMULATED_PEER_HEADER) headers[name] = value;
     const sent = req.headers["x-forwarded-for"];

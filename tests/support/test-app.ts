@@ -70,8 +70,7 @@ export async function startTestApp(opts: { env?: Record<string, string>; clock?:
     return app.request(`${TEST_ORIGIN}${path}`, { ...init, headers }, PROXY_PEER);
   }
 
-  const post = (path: string, body: unknown, init: Parameters<typeof request>[1] = {}) =>
-    request(path, { ...init, method: "POST", body: JSON.stringify(body) });
+  const post = (path: string, body: unknown, init: Parameters<typeof request>[1] = {}) => request(path, { ...init, method: "POST", body: JSON.stringify(body) });
 
   async function signUp(email: string, password = STRONG_PASSWORD, name = "Test User") {
     const up = await post("/api/auth/sign-up/email", { email, password, name });

@@ -38,8 +38,7 @@ export default async function WelcomePage() {
         <CardHeader>
           <CardTitle>Quick start</CardTitle>
           <CardDescription>
-            Events belong to categories. Create three ready-made ones — the snippet above sends to <code className="font-mono text-foreground">sale</code>, so it works right
-            away.
+            Events belong to categories. Create three ready-made ones — the snippet above sends to <code className="font-mono text-foreground">sale</code>, so it works right away.
           </CardDescription>
         </CardHeader>
         <CardContent>

@@ -21,7 +21,9 @@ export function ApiKeyCreateDialog() {
           <Plus aria-hidden /> Create key
         </Button>
       </DialogTrigger>
-      <DialogContent className="max-w-lg" onInteractOutside={(e) => e.preventDefault()}>{open ? <CreateKeyForm onDone={() => setOpen(false)} /> : null}</DialogContent>
+      <DialogContent className="max-w-lg" onInteractOutside={(e) => e.preventDefault()}>
+        {open ? <CreateKeyForm onDone={() => setOpen(false)} /> : null}
+      </DialogContent>
     </Dialog>
   );
 }
@@ -69,16 +71,7 @@ function CreateKeyForm({ onDone }: { onDone: () => void }) {
       <form onSubmit={submit} noValidate className="grid gap-5">
         <div className="grid gap-2">
           <Label htmlFor={`${id}-name`}>Key name</Label>
-          <Input
-            id={`${id}-name`}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            placeholder="e.g. Production server"
-            maxLength={64}
-            autoComplete="off"
-            required
-            autoFocus
-          />
+          <Input id={`${id}-name`} value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Production server" maxLength={64} autoComplete="off" required autoFocus />
         </div>
         {create.isError ? <ErrorMessage>{create.error.message}</ErrorMessage> : null}
         <DialogFooter>

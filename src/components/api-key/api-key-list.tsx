@@ -25,7 +25,7 @@ export function ApiKeyList() {
 
   if (keys.isPending) {
     return (
-      <div className="grid gap-3" aria-busy="true" aria-label="Loading API keys">
+      <div className="grid gap-3" role="status" aria-busy="true" aria-label="Loading API keys">
         <Skeleton className="h-20 w-full" />
         <Skeleton className="h-20 w-full" />
       </div>
@@ -127,8 +127,8 @@ function RotateDialog({ apiKey, onClose }: { apiKey: ApiKeyItem; onClose: () => 
             <DialogHeader>
               <DialogTitle>Rotate key {apiKey.name}?</DialogTitle>
               <DialogDescription>
-                A new key with the same name is created and <strong className="font-medium text-foreground">{apiKey.prefix}…</strong> stops working at once. Apps using
-                the old key get 401 until you update them.
+                A new key with the same name is created and <strong className="font-medium text-foreground">{apiKey.prefix}…</strong> stops working at once. Apps using the old key get 401 until you
+                update them.
               </DialogDescription>
             </DialogHeader>
             {rotate.isError ? <ErrorMessage>{rotate.error.message}</ErrorMessage> : null}

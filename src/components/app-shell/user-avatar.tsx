@@ -4,7 +4,7 @@ export function UserAvatar({ name, email, image, className }: { name: string; em
   return (
     <span className={cn("grid size-8 shrink-0 place-items-center overflow-hidden rounded-full bg-primary-soft text-xs font-semibold text-primary-soft-foreground", className)}>
       {image ? (
-        // eslint-disable-next-line @next/next/no-img-element -- avatars come from any OAuth provider's host
+        // biome-ignore lint/performance/noImgElement: avatars come from any OAuth provider's host, which next/image would have to allow-list
         <img src={image} alt="" className="size-full object-cover" referrerPolicy="no-referrer" />
       ) : (
         <span aria-hidden>{initialsOf(name, email)}</span>

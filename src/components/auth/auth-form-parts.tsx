@@ -22,17 +22,7 @@ export function FormAlerts({ error, notice }: { error: string | null; notice?: s
 export function EmailField({ value, onChange, inputRef }: { value: string; onChange: (value: string) => void; inputRef?: Ref<HTMLInputElement> }) {
   return (
     <FormField id="email" label="Email">
-      <Input
-        ref={inputRef}
-        id="email"
-        name="email"
-        type="email"
-        autoComplete="email"
-        inputMode="email"
-        required
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-      />
+      <Input ref={inputRef} id="email" name="email" type="email" autoComplete="email" inputMode="email" required value={value} onChange={(e) => onChange(e.target.value)} />
     </FormField>
   );
 }
@@ -77,14 +67,7 @@ export function OtherSignInOptions({
           {pending === "magic" ? <LoaderCircle className="animate-spin" aria-hidden /> : <Mail aria-hidden />}
           {`Email me a ${kind} link`}
         </Button>
-        <OAuthButtons
-          providers={providers}
-          callbackURL={callbackURL}
-          newUserCallbackURL={newUserCallbackURL}
-          errorCallbackURL={errorCallbackURL}
-          disabled={busy}
-          onError={onError}
-        />
+        <OAuthButtons providers={providers} callbackURL={callbackURL} newUserCallbackURL={newUserCallbackURL} errorCallbackURL={errorCallbackURL} disabled={busy} onError={onError} />
       </div>
     </>
   );

@@ -13,7 +13,6 @@ export function ConfigWarnings({ originMismatch }: { originMismatch?: { pageOrig
   const [cookiesBlocked, setCookiesBlocked] = useState(false);
   useEffect(() => {
     // navigator is only available after hydration; the server render cannot know.
-    // eslint-disable-next-line react-hooks/set-state-in-effect
     setCookiesBlocked(navigator.cookieEnabled === false);
   }, []);
 

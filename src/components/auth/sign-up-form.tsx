@@ -58,9 +58,7 @@ export function SignUpForm({ providers, initialError, errorCallbackURL }: { prov
       <OtherSignInOptions
         kind="sign-up"
         pending={pending}
-        onMagicLink={() =>
-          sendMagicLink("sign-up", { name: name.trim() || undefined, callbackURL: AFTER_SIGN_UP, newUserCallbackURL: AFTER_SIGN_UP, errorCallbackURL })
-        }
+        onMagicLink={() => sendMagicLink("sign-up", { name: name.trim() || undefined, callbackURL: AFTER_SIGN_UP, newUserCallbackURL: AFTER_SIGN_UP, errorCallbackURL })}
         providers={providers}
         callbackURL="/dashboard"
         newUserCallbackURL={AFTER_SIGN_UP}

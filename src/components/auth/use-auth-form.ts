@@ -24,12 +24,7 @@ export function useAuthForm(initialError?: string) {
   /** Email + password: report `problem` if any, else run `request`, then finish signing in at `target`. */
   async function submitWithPassword(
     event: FormEvent<HTMLFormElement>,
-    {
-      problem,
-      request,
-      failure,
-      target,
-    }: { problem?: string; request: () => Promise<{ error: AuthClientError | null }>; failure: string; target: string },
+    { problem, request, failure, target }: { problem?: string; request: () => Promise<{ error: AuthClientError | null }>; failure: string; target: string },
   ) {
     event.preventDefault();
     setError(null);
@@ -53,10 +48,7 @@ export function useAuthForm(initialError?: string) {
   }
 
   /** Sends a magic link to the email field's address (after the browser's own validation). */
-  async function sendMagicLink(
-    kind: MagicLinkKind,
-    options: { name?: string; callbackURL: string; newUserCallbackURL: string; errorCallbackURL: string },
-  ) {
+  async function sendMagicLink(kind: MagicLinkKind, options: { name?: string; callbackURL: string; newUserCallbackURL: string; errorCallbackURL: string }) {
     setError(null);
     setNotice(null);
     if (!emailRef.current?.reportValidity()) return;

@@ -57,14 +57,10 @@ export function CategoryCard({ category }: { category: CategoryItem }) {
             <span data-testid="events-this-month" className="text-3xl font-semibold tracking-tight tabular-nums">
               {formatNumber(category.eventsThisMonth)}
             </span>
-            <span className="text-sm text-muted-foreground">
-              {category.eventsThisMonth === 1 ? "event" : "events"} this month
-            </span>
+            <span className="text-sm text-muted-foreground">{category.eventsThisMonth === 1 ? "event" : "events"} this month</span>
           </p>
           <p data-testid="fields-this-month" className="mt-1 text-xs text-muted-foreground">
-            {category.fieldsThisMonth === 0
-              ? "No fields this month"
-              : `${formatNumber(category.fieldsThisMonth)} unique ${category.fieldsThisMonth === 1 ? "field" : "fields"} this month`}
+            {category.fieldsThisMonth === 0 ? "No fields this month" : `${formatNumber(category.fieldsThisMonth)} unique ${category.fieldsThisMonth === 1 ? "field" : "fields"} this month`}
           </p>
           <p className="mt-2 flex items-center gap-1.5 text-xs text-muted-foreground">
             <Clock className="size-3.5 shrink-0" aria-hidden />
@@ -85,13 +81,7 @@ export function CategoryCard({ category }: { category: CategoryItem }) {
         <Button variant="ghost" size="sm" onClick={() => setEditing(true)} aria-label={`Edit ${category.name}`}>
           <Pencil aria-hidden /> Edit
         </Button>
-        <Button
-          variant="ghost"
-          size="sm"
-          className="text-destructive-soft-foreground hover:bg-destructive-soft"
-          onClick={() => setDeleting(true)}
-          aria-label={`Delete ${category.name}`}
-        >
+        <Button variant="ghost" size="sm" className="text-destructive-soft-foreground hover:bg-destructive-soft" onClick={() => setDeleting(true)} aria-label={`Delete ${category.name}`}>
           <Trash2 aria-hidden /> Delete
         </Button>
       </div>

@@ -45,10 +45,7 @@ function CreateForm({ onDone }: { onDone: () => void }) {
       onSuccess: async (category) => {
         toast.success(`Category “${category.name}” created`);
         onDone();
-        await Promise.all([
-          queryClient.invalidateQueries({ queryKey: trpc.category.list.queryKey() }),
-          queryClient.invalidateQueries({ queryKey: trpc.quota.get.queryKey() }),
-        ]);
+        await Promise.all([queryClient.invalidateQueries({ queryKey: trpc.category.list.queryKey() }), queryClient.invalidateQueries({ queryKey: trpc.quota.get.queryKey() })]);
       },
     }),
   );

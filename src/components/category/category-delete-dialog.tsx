@@ -18,10 +18,7 @@ export function CategoryDeleteDialog({ category, open, onOpenChange }: { categor
       onSuccess: async () => {
         toast.success(`Category “${category.name}” deleted`);
         onOpenChange(false);
-        await Promise.all([
-          queryClient.invalidateQueries({ queryKey: trpc.category.list.queryKey() }),
-          queryClient.invalidateQueries({ queryKey: trpc.quota.get.queryKey() }),
-        ]);
+        await Promise.all([queryClient.invalidateQueries({ queryKey: trpc.category.list.queryKey() }), queryClient.invalidateQueries({ queryKey: trpc.quota.get.queryKey() })]);
       },
     }),
   );
@@ -39,8 +36,7 @@ export function CategoryDeleteDialog({ category, open, onOpenChange }: { categor
         <DialogHeader>
           <DialogTitle>Delete category {category.name}?</DialogTitle>
           <DialogDescription>
-            Its {formatNumber(n)} {n === 1 ? "event" : "events"} this month and all older events are deleted too. Apps that still send “{category.name}” will get a
-            404 until you create it again.
+            Its {formatNumber(n)} {n === 1 ? "event" : "events"} this month and all older events are deleted too. Apps that still send “{category.name}” will get a 404 until you create it again.
           </DialogDescription>
         </DialogHeader>
         {remove.isError ? <ErrorMessage>{remove.error.message}</ErrorMessage> : null}

@@ -53,10 +53,7 @@ export function CategoryDetail({ name, appUrl }: { name: string; appUrl: string 
   });
   const category = stats.data?.category;
   const events = useInfiniteQuery({
-    ...trpc.event.list.infiniteQueryOptions(
-      { categoryId: category?.id, from: range.from, to: range.to, limit: PAGE_SIZE },
-      { getNextPageParam: (last) => last.nextCursor ?? undefined },
-    ),
+    ...trpc.event.list.infiniteQueryOptions({ categoryId: category?.id, from: range.from, to: range.to, limit: PAGE_SIZE }, { getNextPageParam: (last) => last.nextCursor ?? undefined }),
     enabled: Boolean(category?.id) && !range.error,
     placeholderData: keepPreviousData,
     staleTime: 0,

@@ -41,9 +41,7 @@ function ChartTooltip({ active, value, label, unit, color }: { active?: boolean;
   const count = Number(value ?? 0);
   return (
     <div className="rounded-lg border bg-card px-3 py-2 text-xs text-card-foreground shadow-md">
-      <p className="text-muted-foreground">
-        {(unit === "hour" ? hourTooltip : dayTooltip).format(new Date(String(label)))} UTC
-      </p>
+      <p className="text-muted-foreground">{(unit === "hour" ? hourTooltip : dayTooltip).format(new Date(String(label)))} UTC</p>
       <p className="mt-1 flex items-center gap-2 font-medium">
         <span aria-hidden className="size-2 rounded-sm" style={{ backgroundColor: color }} />
         {formatNumber(count)} {count === 1 ? "event" : "events"}

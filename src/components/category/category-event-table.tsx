@@ -23,19 +23,7 @@ export type EventRow = {
  * The range's events, newest first: time, description, a column per field seen in the range and
  * the delivery status per channel. The table scrolls inside its own box so the page never does.
  */
-export function CategoryEventTable({
-  events,
-  fields,
-  hasMore,
-  loadingMore,
-  onLoadMore,
-}: {
-  events: EventRow[];
-  fields: string[];
-  hasMore: boolean;
-  loadingMore: boolean;
-  onLoadMore: () => void;
-}) {
+export function CategoryEventTable({ events, fields, hasMore, loadingMore, onLoadMore }: { events: EventRow[]; fields: string[]; hasMore: boolean; loadingMore: boolean; onLoadMore: () => void }) {
   const router = useRouter();
   return (
     <>

@@ -6,11 +6,7 @@ import { cn } from "@/lib/utils";
  */
 export function CategoryIcon({ color, emoji, empty = false, className }: { color: string; emoji?: string | null; empty?: boolean; className?: string }) {
   return (
-    <span
-      aria-hidden
-      className={cn("grid shrink-0 place-items-center rounded-lg", className)}
-      style={{ backgroundColor: `${color}2e`, boxShadow: `inset 0 0 0 1px ${color}55` }}
-    >
+    <span aria-hidden className={cn("grid shrink-0 place-items-center rounded-lg", className)} style={{ backgroundColor: `${color}2e`, boxShadow: `inset 0 0 0 1px ${color}55` }}>
       {empty ? null : (emoji ?? <span className="size-3 rounded-full" style={{ backgroundColor: color }} />)}
     </span>
   );

@@ -75,8 +75,8 @@ function EmptyState({ appUrl }: { appUrl: string }) {
         </span>
         <h2 className="mt-5 text-lg font-semibold">Create your first category</h2>
         <p className="mt-2 text-sm leading-relaxed text-muted-foreground">
-          Every event belongs to a category — a sale, a sign-up, a bug report. Start with our three ready-made ones (
-          <span aria-hidden>🐛</span> bug, <span aria-hidden>💰</span> sale, <span aria-hidden>🤔</span> question) or add your own.
+          Every event belongs to a category — a sale, a sign-up, a bug report. Start with our three ready-made ones (<span aria-hidden>🐛</span> bug, <span aria-hidden>💰</span> sale,{" "}
+          <span aria-hidden>🤔</span> question) or add your own.
         </p>
         <div className="mt-6 flex flex-wrap justify-center gap-2">
           <CategoryQuickStartButton />

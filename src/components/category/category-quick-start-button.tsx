@@ -29,10 +29,7 @@ export function useQuickStart(onDone?: (result: QuickStartResult) => void) {
         if (result.created.length) toast.success(message);
         else toast.info(message);
         onDone?.(result);
-        await Promise.all([
-          queryClient.invalidateQueries({ queryKey: trpc.category.list.queryKey() }),
-          queryClient.invalidateQueries({ queryKey: trpc.quota.get.queryKey() }),
-        ]);
+        await Promise.all([queryClient.invalidateQueries({ queryKey: trpc.category.list.queryKey() }), queryClient.invalidateQueries({ queryKey: trpc.quota.get.queryKey() })]);
       },
       onError: (error) => toast.error(error.message),
     }),

@@ -151,9 +151,8 @@ export function ApiReference({ doc, apiBase }: { doc: OpenApiDocument; apiBase: 
 
         <Section id="authentication" icon={<KeyRound aria-hidden />} title="Authentication">
           <p>
-            Send your API key as a Bearer token in the <code className="inline-code">Authorization</code> header of every request. Keys start with{" "}
-            <code className="inline-code">pp_</code>; create, rotate and revoke them in the dashboard under <strong className="font-medium">API keys</strong>. A key only
-            works for this API — it never signs in to the dashboard.
+            Send your API key as a Bearer token in the <code className="inline-code">Authorization</code> header of every request. Keys start with <code className="inline-code">pp_</code>; create,
+            rotate and revoke them in the dashboard under <strong className="font-medium">API keys</strong>. A key only works for this API — it never signs in to the dashboard.
           </p>
           <pre className="mt-4 overflow-x-auto rounded-lg border bg-muted p-4 font-mono text-xs sm:text-[13px]">
             <code>Authorization: Bearer pp_…</code>
@@ -192,19 +191,34 @@ export function ApiReference({ doc, apiBase }: { doc: OpenApiDocument; apiBase: 
           <ResponsiveTable
             caption="Error codes"
             head={["Status", "Code", "When"]}
-            rows={ERROR_CODES.map(([status, code, when]) => [<StatusCode key="s" status={status} />, <code key="c" className="font-mono text-xs">{code}</code>, when])}
+            rows={ERROR_CODES.map(([status, code, when]) => [
+              <StatusCode key="s" status={status} />,
+              <code key="c" className="font-mono text-xs">
+                {code}
+              </code>,
+              when,
+            ])}
           />
         </Section>
 
         <Section id="headers" icon={<Gauge aria-hidden />} title="Quota and rate limits">
           <p>
-            Accepted events count against your plan&apos;s monthly quota (UTC calendar month), including <code className="inline-code">notify: false</code> events. Each
-            key is also rate-limited per second. Every response tells you where you stand:
+            Accepted events count against your plan&apos;s monthly quota (UTC calendar month), including <code className="inline-code">notify: false</code> events. Each key is also rate-limited per
+            second. Every response tells you where you stand:
           </p>
-          <ResponsiveTable caption="Response headers" head={["Header", "Meaning"]} rows={HEADERS.map(([name, meaning]) => [<code key="h" className="font-mono text-xs">{name}</code>, meaning])} />
+          <ResponsiveTable
+            caption="Response headers"
+            head={["Header", "Meaning"]}
+            rows={HEADERS.map(([name, meaning]) => [
+              <code key="h" className="font-mono text-xs">
+                {name}
+              </code>,
+              meaning,
+            ])}
+          />
           <p className="mt-4">
-            When you get <code className="inline-code">429</code>, wait for <code className="inline-code">Retry-After</code> seconds. Retrying{" "}
-            <code className="inline-code">POST /events</code> is safe with an <code className="inline-code">Idempotency-Key</code> header.
+            When you get <code className="inline-code">429</code>, wait for <code className="inline-code">Retry-After</code> seconds. Retrying <code className="inline-code">POST /events</code> is safe
+            with an <code className="inline-code">Idempotency-Key</code> header.
           </p>
         </Section>
       </div>

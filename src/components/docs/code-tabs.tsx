@@ -68,6 +68,7 @@ export function CodeTabs({ samples, label }: { samples: CodeSample[]; label: str
           Copy<span className="sr-only"> {samples[active]!.label} example</span>
         </button>
       </div>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: the panel scrolls sideways; focus lets a keyboard scroll it (WAI-ARIA tabs pattern) */}
       <div role="tabpanel" id={`${id}-panel`} aria-labelledby={`${id}-tab-${active}`} tabIndex={0} className="outline-none focus-visible:ring-2 focus-visible:ring-ring focus-visible:ring-inset">
         <pre className="overflow-x-auto p-4 font-mono text-xs leading-relaxed sm:text-[13px]">
           <code data-language={samples[active]!.language}>{samples[active]!.code}</code>

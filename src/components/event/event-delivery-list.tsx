@@ -94,10 +94,7 @@ function DeliveryRow({ eventId, delivery: d }: { eventId: string; delivery: Deli
       {d.lastError ? (
         <div className="grid gap-1">
           <p className="text-xs text-muted-foreground">Last error</p>
-          <pre
-            className="max-h-48 overflow-y-auto rounded-md border bg-muted px-3 py-2 font-mono text-xs leading-relaxed whitespace-pre-wrap [overflow-wrap:anywhere]"
-            data-testid="delivery-error"
-          >
+          <pre className="max-h-48 overflow-y-auto rounded-md border bg-muted px-3 py-2 font-mono text-xs leading-relaxed whitespace-pre-wrap [overflow-wrap:anywhere]" data-testid="delivery-error">
             {d.lastError}
           </pre>
         </div>

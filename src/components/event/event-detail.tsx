@@ -128,9 +128,7 @@ export function EventDetail({ id }: { id: string }) {
                         <th scope="row" className="px-3 py-2 text-left font-mono font-medium [overflow-wrap:anywhere]">
                           {key}
                         </th>
-                        <TableCell className="[overflow-wrap:anywhere] whitespace-pre-wrap">
-                          {typeof value === "string" ? value : <span className="font-mono">{String(value)}</span>}
-                        </TableCell>
+                        <TableCell className="[overflow-wrap:anywhere] whitespace-pre-wrap">{typeof value === "string" ? value : <span className="font-mono">{String(value)}</span>}</TableCell>
                       </tr>
                     ))}
                   </TableBody>

@@ -13,8 +13,8 @@ export function Hero({ signedIn }: { signedIn: boolean }) {
         </p>
         <h1 className="max-w-3xl text-4xl font-semibold tracking-tight text-balance sm:text-5xl">Know the moment something happens in your app.</h1>
         <p className="mt-5 max-w-2xl text-lg text-pretty text-muted-foreground">
-          PingPilot is event monitoring you run yourself. Send an event — a sale, a sign-up, a failed payment — with one HTTP request. See it on
-          your dashboard with counts and sums, and get notified at once on Discord, Telegram, Slack, email, WhatsApp or your own webhook.
+          PingPilot is event monitoring you run yourself. Send an event — a sale, a sign-up, a failed payment — with one HTTP request. See it on your dashboard with counts and sums, and get notified
+          at once on Discord, Telegram, Slack, email, WhatsApp or your own webhook.
         </p>
         <div className="mt-8 flex flex-wrap items-center gap-3">
           {/* The header carries "Sign in" / "Open dashboard"; each call to action appears once per page. */}

@@ -19,17 +19,13 @@ export function PricingTable({ signedIn }: { signedIn: boolean }) {
         <p className="mt-2 max-w-2xl text-muted-foreground">Every plan includes every notification channel. Limits are per month.</p>
         <ul className="mt-10 grid gap-4 md:grid-cols-3">
           {PLANS.map((plan) => (
-            <li
-              key={plan.name}
-              className={cn("flex flex-col rounded-xl border bg-card p-6 shadow-xs", plan.featured && "border-primary/60 ring-1 ring-primary/40")}
-            >
+            <li key={plan.name} className={cn("flex flex-col rounded-xl border bg-card p-6 shadow-xs", plan.featured && "border-primary/60 ring-1 ring-primary/40")}>
               <div className="flex items-center justify-between">
                 <h3 className="text-sm font-semibold tracking-wider">{plan.name}</h3>
                 {plan.featured ? <span className="rounded-full bg-primary-soft px-2 py-0.5 text-xs font-medium text-primary-soft-foreground">Popular</span> : null}
               </div>
               <p className="mt-4">
-                <span className="text-4xl font-semibold tracking-tight">{plan.price}</span>{" "}
-                <span className="text-sm text-muted-foreground">{plan.period}</span>
+                <span className="text-4xl font-semibold tracking-tight">{plan.price}</span> <span className="text-sm text-muted-foreground">{plan.period}</span>
               </p>
               <p className="mt-2 text-sm text-muted-foreground">{plan.blurb}</p>
               <ul className="mt-6 space-y-2 text-sm">

@@ -53,15 +53,7 @@ const TEXT_CONFIG: Partial<Record<ChannelName, TextConfig>> = {
 const stringOf = (value: unknown) => (typeof value === "string" ? value : "");
 
 /** One channel: explanation, setup, on/off, save, test and per-category choices. */
-export function NotificationChannelCard({
-  setting,
-  categories,
-  categoriesError,
-}: {
-  setting: ChannelSetting;
-  categories: OptOutCategory[] | undefined;
-  categoriesError: string | null;
-}) {
+export function NotificationChannelCard({ setting, categories, categoriesError }: { setting: ChannelSetting; categories: OptOutCategory[] | undefined; categoriesError: string | null }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const id = useId();
@@ -108,6 +100,7 @@ export function NotificationChannelCard({
             <h3 id={headingId} className="min-w-0 text-base font-semibold tracking-tight">
               {setting.label}
             </h3>
+            {/* biome-ignore lint/a11y/noLabelWithoutControl: Switch renders the checkbox input this label wraps */}
             <label className="flex shrink-0 cursor-pointer items-center gap-2 text-sm font-medium">
               <Switch checked={enabled} disabled={save.isPending} onChange={(e) => saveWith(e.target.checked)} />
               Enabled
@@ -119,9 +112,7 @@ export function NotificationChannelCard({
           {setting.serverProblem ? (
             <p className="flex gap-2 rounded-md bg-warning-soft px-3 py-2 text-xs leading-relaxed text-warning-soft-foreground" data-testid="server-problem">
               <TriangleAlert className="mt-0.5 size-3.5 shrink-0" aria-hidden />
-              <span className="min-w-0 break-words">
-                {setting.serverProblem} Ask whoever runs this PingPilot server to set it up.
-              </span>
+              <span className="min-w-0 break-words">{setting.serverProblem} Ask whoever runs this PingPilot server to set it up.</span>
             </p>
           ) : null}
 

@@ -57,9 +57,7 @@ function ConnectDiscord({ verified, discordUserId }: { verified: boolean; discor
           Connected to your Discord account <span className="font-mono">{discordUserId}</span>
         </Verified>
       ) : (
-        <p className="text-sm text-muted-foreground">
-          On this server the bot messages the Discord account you connect. Connect yours (you sign in to Discord once), then turn this on.
-        </p>
+        <p className="text-sm text-muted-foreground">On this server the bot messages the Discord account you connect. Connect yours (you sign in to Discord once), then turn this on.</p>
       )}
       {error ? <ErrorMessage>{error}</ErrorMessage> : null}
       <div>
@@ -150,8 +148,7 @@ function CodeVerification({
         <div className="grid min-w-0 justify-items-start gap-2">
           <p className="text-sm text-muted-foreground">
             {savedId && draft === savedId ? "Not verified yet. " : null}
-            To prove the ID is yours, the PingPilot bot sends it a one-time code by direct message. Nothing else is sent to this ID until you type the
-            code here.
+            To prove the ID is yours, the PingPilot bot sends it a one-time code by direct message. Nothing else is sent to this ID until you type the code here.
           </p>
           {sendButton}
         </div>
@@ -161,8 +158,8 @@ function CodeVerification({
       {showCode ? (
         <div className="grid min-w-0 gap-3 rounded-lg border bg-muted/40 p-3 sm:p-4" data-testid="discord-code-panel">
           <p className="text-sm" role="status">
-            The PingPilot bot sent a code to Discord user <span className="font-mono [overflow-wrap:anywhere]">{pending.discordUserId}</span> by direct
-            message. It works once, until {formatTimeExact(pending.expiresAt)}.
+            The PingPilot bot sent a code to Discord user <span className="font-mono [overflow-wrap:anywhere]">{pending.discordUserId}</span> by direct message. It works once, until{" "}
+            {formatTimeExact(pending.expiresAt)}.
           </p>
           <div className="flex min-w-0 flex-wrap items-end gap-2">
             <div className="min-w-0 flex-1 basis-44 sm:max-w-56">

@@ -17,9 +17,7 @@ export function NotificationSettings() {
         <h2 id="notifications-heading" className="text-lg font-semibold tracking-tight">
           Notifications
         </h2>
-        <p className="mt-1 text-sm text-muted-foreground">
-          Where PingPilot tells you about new events. Turn on any channels you like, send a test, and choose which categories each one gets.
-        </p>
+        <p className="mt-1 text-sm text-muted-foreground">Where PingPilot tells you about new events. Turn on any channels you like, send a test, and choose which categories each one gets.</p>
       </div>
       {channels.isPending ? (
         <SkeletonCards

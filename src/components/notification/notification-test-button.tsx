@@ -35,11 +35,7 @@ export function NotificationTestButton({ channel, unsaved }: { channel: ChannelN
         ) : result ? (
           <span
             data-testid="test-result"
-            className={
-              result.ok
-                ? "inline-flex max-w-full items-start gap-1.5 text-success-soft-foreground"
-                : "inline-flex max-w-full items-start gap-1.5 text-destructive-soft-foreground"
-            }
+            className={result.ok ? "inline-flex max-w-full items-start gap-1.5 text-success-soft-foreground" : "inline-flex max-w-full items-start gap-1.5 text-destructive-soft-foreground"}
           >
             {result.ok ? <CircleCheck className="mt-0.5 size-4 shrink-0" aria-hidden /> : <CircleAlert className="mt-0.5 size-4 shrink-0" aria-hidden />}
             <span className="min-w-0 [overflow-wrap:anywhere]">{result.text}</span>

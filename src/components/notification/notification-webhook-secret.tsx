@@ -15,9 +15,8 @@ export function NotificationWebhookSecret({ secret }: { secret: string }) {
         <a href="https://www.standardwebhooks.com/" target="_blank" rel="noreferrer" className="font-medium text-primary-soft-foreground underline-offset-4 hover:underline">
           Standard Webhooks
         </a>{" "}
-        spec: verify the <code className="font-mono">webhook-id</code>, <code className="font-mono">webhook-timestamp</code> and{" "}
-        <code className="font-mono">webhook-signature</code> headers (HMAC-SHA256) with this secret, e.g. with the <code className="font-mono">standardwebhooks</code> library.
-        Keep it private.
+        spec: verify the <code className="font-mono">webhook-id</code>, <code className="font-mono">webhook-timestamp</code> and <code className="font-mono">webhook-signature</code> headers
+        (HMAC-SHA256) with this secret, e.g. with the <code className="font-mono">standardwebhooks</code> library. Keep it private.
       </p>
     </div>
   );

@@ -40,7 +40,7 @@ export function ApiKeyReveal({ appUrl }: { appUrl: string }) {
 
   if (!reveal.isSuccess) {
     return (
-      <div className="space-y-3" aria-busy="true" aria-label="Loading your API key">
+      <div className="space-y-3" role="status" aria-busy="true" aria-label="Loading your API key">
         <Skeleton className="h-4 w-32" />
         <Skeleton className="h-11 w-full" />
         <Skeleton className="h-24 w-full" />

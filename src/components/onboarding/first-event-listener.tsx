@@ -48,8 +48,11 @@ export function FirstEventListener() {
         <div className="min-w-0 flex-1">
           <p className="font-semibold">Your first event arrived!</p>
           <p className="mt-1 text-foreground">
-            Category <span className="font-mono font-medium" data-testid="first-event-category">{arrived.category}</span>, received{" "}
-            <time dateTime={arrived.createdAt}>{formatDateTime(arrived.createdAt)}</time>.
+            Category{" "}
+            <span className="font-mono font-medium" data-testid="first-event-category">
+              {arrived.category}
+            </span>
+            , received <time dateTime={arrived.createdAt}>{formatDateTime(arrived.createdAt)}</time>.
           </p>
           <div className="mt-3 flex flex-wrap gap-2">
             <Button asChild size="sm">

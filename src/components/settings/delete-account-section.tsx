@@ -15,10 +15,7 @@ const REAUTH_URL = "/sign-in?redirect_url=%2Fdashboard%2Fsettings%2Fprofile%3Fta
 function needsFreshSignIn(error: AuthClientError) {
   const code = authErrorCode(error) ?? "";
   const message = (error.message ?? error.error?.message ?? "").toLowerCase();
-  return (
-    (error.status === 400 || error.status === 401 || error.status === 403) &&
-    (/SESSION_EXPIRED|SESSION_NOT_FRESH|FRESH/i.test(code) || message.includes("fresh") || message.includes("expired"))
-  );
+  return (error.status === 400 || error.status === 401 || error.status === 403) && (/SESSION_EXPIRED|SESSION_NOT_FRESH|FRESH/i.test(code) || message.includes("fresh") || message.includes("expired"));
 }
 
 export function DeleteAccountSection() {
@@ -46,10 +43,7 @@ export function DeleteAccountSection() {
     <Card className="border-destructive/40">
       <CardHeader>
         <CardTitle>Delete account</CardTitle>
-        <CardDescription>
-          This permanently deletes your PingPilot account and all its data: your API keys, categories, events and notification settings. It
-          cannot be undone.
-        </CardDescription>
+        <CardDescription>This permanently deletes your PingPilot account and all its data: your API keys, categories, events and notification settings. It cannot be undone.</CardDescription>
       </CardHeader>
       <CardContent>
         <Dialog
@@ -65,9 +59,7 @@ export function DeleteAccountSection() {
           <DialogContent>
             <DialogHeader>
               <DialogTitle>Delete your account?</DialogTitle>
-              <DialogDescription>
-                Your account, API keys, categories and every stored event are deleted right away. Apps still sending events will get errors.
-              </DialogDescription>
+              <DialogDescription>Your account, API keys, categories and every stored event are deleted right away. Apps still sending events will get errors.</DialogDescription>
             </DialogHeader>
             {error ? (
               <Alert variant="destructive" role="alert">

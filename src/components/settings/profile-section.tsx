@@ -130,14 +130,12 @@ function EmailForm({ currentEmail, verified }: { currentEmail: string; verified:
             </span>
             {verified ? <Badge variant="success">Verified</Badge> : <Badge variant="warning">Not verified</Badge>}
           </div>
-          {!verified ? (
-            <p className="text-sm text-muted-foreground">Follow the link in the verification email we sent you. Email notifications start once it is verified.</p>
-          ) : null}
+          {!verified ? <p className="text-sm text-muted-foreground">Follow the link in the verification email we sent you. Email notifications start once it is verified.</p> : null}
           {error ? <ErrorMessage>{error}</ErrorMessage> : null}
           {sentTo ? (
             <SuccessMessage>
-              To keep your account safe, we sent a confirmation link to your current address, {currentEmail}. Once you follow it, {sentTo} gets a link to
-              verify; your email changes when that one is followed.
+              To keep your account safe, we sent a confirmation link to your current address, {currentEmail}. Once you follow it, {sentTo} gets a link to verify; your email changes when that one is
+              followed.
             </SuccessMessage>
           ) : null}
           <div className="max-w-sm">

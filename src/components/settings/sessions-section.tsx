@@ -55,7 +55,7 @@ export function SessionsSection() {
       </CardHeader>
       <CardContent>
         {sessions.isPending ? (
-          <div className="grid gap-3" aria-busy="true" aria-label="Loading sessions">
+          <div className="grid gap-3" role="status" aria-busy="true" aria-label="Loading sessions">
             <Skeleton className="h-16 w-full" />
             <Skeleton className="h-16 w-full" />
           </div>

@@ -34,19 +34,19 @@ export function SettingsTabs({ active }: { active: SettingsTab }) {
         {SETTINGS_TABS.map((tab) => {
           const current = tab.id === active;
           return (
-              <Link
-                key={tab.id}
-                href={hrefOf(tab)}
-                aria-current={current ? "page" : undefined}
-                scroll={false}
-                className={cn(
-                  "-mb-px inline-flex h-10 items-center border-b-2 px-2 text-sm sm:px-3 font-medium whitespace-nowrap transition-colors outline-none focus-visible:rounded-md focus-visible:ring-2 focus-visible:ring-ring",
-                  current ? "border-primary text-foreground" : "border-transparent text-muted-foreground hover:text-foreground",
-                  tab.id === "delete" && !current && "hover:text-destructive",
-                )}
-              >
-                {tab.label}
-              </Link>
+            <Link
+              key={tab.id}
+              href={hrefOf(tab)}
+              aria-current={current ? "page" : undefined}
+              scroll={false}
+              className={cn(
+                "-mb-px inline-flex h-10 items-center border-b-2 px-2 text-sm sm:px-3 font-medium whitespace-nowrap transition-colors outline-none focus-visible:rounded-md focus-visible:ring-2 focus-visible:ring-ring",
+                current ? "border-primary text-foreground" : "border-transparent text-muted-foreground hover:text-foreground",
+                tab.id === "delete" && !current && "hover:text-destructive",
+              )}
+            >
+              {tab.label}
+            </Link>
           );
         })}
       </div>

@@ -1,23 +1,34 @@
 /** "Chrome on macOS" from a User-Agent header; good enough to recognise one's own devices. */
 export function describeUserAgent(ua: string | null | undefined): { browser: string; os: string; mobile: boolean } {
   if (!ua) return { browser: "Unknown browser", os: "unknown system", mobile: false };
-  const browser =
-    /Edg(e|A|iOS)?\//.test(ua) ? "Edge"
-    : /OPR\/|Opera/.test(ua) ? "Opera"
-    : /Firefox\/|FxiOS\//.test(ua) ? "Firefox"
-    : /HeadlessChrome\//.test(ua) ? "Headless Chrome"
-    : /Chrome\/|CriOS\//.test(ua) ? "Chrome"
-    : /Safari\//.test(ua) && /Version\//.test(ua) ? "Safari"
-    : /curl\//i.test(ua) ? "curl"
-    : "Unknown browser";
-  const os =
-    /iPhone|iPad|iPod/.test(ua) ? "iOS"
-    : /Android/.test(ua) ? "Android"
-    : /Windows/.test(ua) ? "Windows"
-    : /Mac OS X|Macintosh/.test(ua) ? "macOS"
-    : /CrOS/.test(ua) ? "ChromeOS"
-    : /Linux/.test(ua) ? "Linux"
-    : "unknown system";
+  const browser = /Edg(e|A|iOS)?\//.test(ua)
+    ? "Edge"
+    : /OPR\/|Opera/.test(ua)
+      ? "Opera"
+      : /Firefox\/|FxiOS\//.test(ua)
+        ? "Firefox"
+        : /HeadlessChrome\//.test(ua)
+          ? "Headless Chrome"
+          : /Chrome\/|CriOS\//.test(ua)
+            ? "Chrome"
+            : /Safari\//.test(ua) && /Version\//.test(ua)
+              ? "Safari"
+              : /curl\//i.test(ua)
+                ? "curl"
+                : "Unknown browser";
+  const os = /iPhone|iPad|iPod/.test(ua)
+    ? "iOS"
+    : /Android/.test(ua)
+      ? "Android"
+      : /Windows/.test(ua)
+        ? "Windows"
+        : /Mac OS X|Macintosh/.test(ua)
+          ? "macOS"
+          : /CrOS/.test(ua)
+            ? "ChromeOS"
+            : /Linux/.test(ua)
+              ? "Linux"
+              : "unknown system";
   return { browser, os, mobile: /Mobi|iPhone|Android/.test(ua) };
 }
 

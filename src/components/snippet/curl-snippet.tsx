@@ -9,17 +9,7 @@ export function curlCommand(appUrl: string, key: string, category = "sale") {
   ].join("\n");
 }
 
-export function CurlSnippet({
-  appUrl,
-  apiKey,
-  category = "sale",
-  label = "Send your first event",
-}: {
-  appUrl: string;
-  apiKey: string;
-  category?: string;
-  label?: string;
-}) {
+export function CurlSnippet({ appUrl, apiKey, category = "sale", label = "Send your first event" }: { appUrl: string; apiKey: string; category?: string; label?: string }) {
   return (
     <figure className="min-w-0">
       <figcaption className="mb-2 text-sm font-medium">{label}</figcaption>

@@ -9,19 +9,7 @@ import { cn } from "@/lib/utils";
  * A value to copy (a command, a secret): monospace, selectable in one click, with a Copy button.
  * `itemName` is what the "copy it by hand" fallback calls the value.
  */
-export function CopyField({
-  value,
-  label = "Copy",
-  itemName = "text",
-  testId,
-  className,
-}: {
-  value: string;
-  label?: string;
-  itemName?: string;
-  testId?: string;
-  className?: string;
-}) {
+export function CopyField({ value, label = "Copy", itemName = "text", testId, className }: { value: string; label?: string; itemName?: string; testId?: string; className?: string }) {
   const [copied, setCopied] = useState(false);
 
   async function copy() {
@@ -37,10 +25,7 @@ export function CopyField({
 
   return (
     <div className={cn("flex min-w-0 items-stretch gap-2", className)}>
-      <code
-        data-testid={testId}
-        className="flex min-w-0 flex-1 items-center rounded-md border bg-muted px-3 py-2 font-mono text-sm [overflow-wrap:anywhere] select-all"
-      >
+      <code data-testid={testId} className="flex min-w-0 flex-1 items-center rounded-md border bg-muted px-3 py-2 font-mono text-sm [overflow-wrap:anywhere] select-all">
         {value}
       </code>
       <Button variant="secondary" className="h-auto" onClick={() => void copy()}>

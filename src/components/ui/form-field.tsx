@@ -45,16 +45,7 @@ export function PasswordField({
   const hint = autoComplete === "new-password" ? NEW_PASSWORD_HINT : undefined;
   return (
     <FormField id={id} label={label} hint={hint} labelAside={labelAside}>
-      <Input
-        id={id}
-        name={id}
-        type="password"
-        autoComplete={autoComplete}
-        required
-        aria-describedby={hint ? `${id}-hint` : undefined}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-      />
+      <Input id={id} name={id} type="password" autoComplete={autoComplete} required aria-describedby={hint ? `${id}-hint` : undefined} value={value} onChange={(e) => onChange(e.target.value)} />
     </FormField>
   );
 }

@@ -12,10 +12,7 @@ type Entry = { value: CachedKey; authUserId: string; expiresAt: number };
 
 const MAX_ENTRIES = 50_000;
 
-export function createApiKeyCache(
-  ttlMs: number,
-  opts: { now?: () => number; broadcast?: (message: InternalMessage) => Promise<void> } = {},
-) {
+export function createApiKeyCache(ttlMs: number, opts: { now?: () => number; broadcast?: (message: InternalMessage) => Promise<void> } = {}) {
   const now = opts.now ?? Date.now;
   const entries = new Map<string, Entry>();
   // Bumped by every eviction: a lookup that read the database before an eviction must not

@@ -3,11 +3,7 @@ import { isoNow, isPostgres, type Db } from "@/server/db/db";
 import { newId } from "@/server/db/id";
 
 export function insertApiKey(db: Db, row: { userId: string; name: string; prefix: string; hash: string }) {
-  return db
-    .insertInto("api_key")
-    .values({ id: newId(), user_id: row.userId, name: row.name, prefix: row.prefix, key_hash: row.hash, created_at: isoNow() })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return db.insertInto("api_key").values({ id: newId(), user_id: row.userId, name: row.name, prefix: row.prefix, key_hash: row.hash, created_at: isoNow() }).returningAll().executeTakeFirstOrThrow();
 }
 
 /** Serializes key creation per user on PostgreSQL (SQLite has one writer), so the cap holds under concurrency. */
@@ -30,24 +26,12 @@ export function listApiKeysByUser(db: Db, userId: string) {
 }
 
 export function findUnrevealedApiKey(db: Db, userId: string) {
-  return db
-    .selectFrom("api_key")
-    .selectAll()
-    .where("user_id", "=", userId)
-    .where("revealed_at", "is", null)
-    .where("revoked_at", "is", null)
-    .orderBy("id")
-    .executeTakeFirst();
+  return db.selectFrom("api_key").selectAll().where("user_id", "=", userId).where("revealed_at", "is", null).where("revoked_at", "is", null).orderBy("id").executeTakeFirst();
 }
 
 /** Conditional on revealed_at IS NULL, so two concurrent reveals cannot both win. */
 export async function updateApiKeySecretOnReveal(db: Db, id: string, next: { prefix: string; hash: string }) {
-  const result = await db
-    .updateTable("api_key")
-    .set({ prefix: next.prefix, key_hash: next.hash, revealed_at: isoNow() })
-    .where("id", "=", id)
-    .where("revealed_at", "is", null)
-    .executeTakeFirst();
+  const result = await db.updateTable("api_key").set({ prefix: next.prefix, key_hash: next.hash, revealed_at: isoNow() }).where("id", "=", id).where("revealed_at", "is", null).executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
@@ -68,13 +52,7 @@ export function updateApiKeyLastUsed(db: Db, id: string, at: string) {
 
 /** Revokes only the user's own, still-active key; false when there is no such key. */
 export async function updateApiKeyRevoked(db: Db, userId: string, id: string, at: string) {
-  const result = await db
-    .updateTable("api_key")
-    .set({ revoked_at: at })
-    .where("id", "=", id)
-    .where("user_id", "=", userId)
-    .where("revoked_at", "is", null)
-    .executeTakeFirst();
+  const result = await db.updateTable("api_key").set({ revoked_at: at }).where("id", "=", id).where("user_id", "=", userId).where("revoked_at", "is", null).executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 

@@ -51,7 +51,7 @@ describe("API keys", () => {
     expect(await authenticateApiKey(t.db, t.services.apiKeyCache, created.key)).toBeDefined();
     await revokeApiKey(t.db, t.services.apiKeyCache, userId, created.id);
     expect(await authenticateApiKey(t.db, t.services.apiKeyCache, created.key)).toBeUndefined();
-    expect(await authenticateApiKey(t.db, t.services.apiKeyCache, created.key.slice(0, -1) + "x")).toBeUndefined();
+    expect(await authenticateApiKey(t.db, t.services.apiKeyCache, `${created.key.slice(0, -1)}x`)).toBeUndefined();
     expect(await authenticateApiKey(t.db, t.services.apiKeyCache, "not-a-key")).toBeUndefined();
   });
 });

@@ -48,11 +48,9 @@ export async function createApiKey(db: Db, userId: string, name: string) {
   return db.transaction().execute(async (trx) => {
     await lockUserForKeyWrite(trx, userId);
     if ((await countActiveApiKeys(trx, userId)) >= MAX_ACTIVE_API_KEYS) {
-      throw new AppError(
-        "CONFLICT",
-        `You already have ${MAX_ACTIVE_API_KEYS} active API keys, the most an account can have. Revoke a key you no longer use, or rotate one instead.`,
-        { limit: MAX_ACTIVE_API_KEYS },
-      );
+      throw new AppError("CONFLICT", `You already have ${MAX_ACTIVE_API_KEYS} active API keys, the most an account can have. Revoke a key you no longer use, or rotate one instead.`, {
+        limit: MAX_ACTIVE_API_KEYS,
+      });
     }
     return insertNewKey(trx, userId, name);
   });

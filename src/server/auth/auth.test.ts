@@ -9,7 +9,14 @@ afterAll(() => t.close());
 
 const me = (cookie?: string) => t.request("/trpc/user.me", { cookie });
 const countRows = async (table: "auth_user" | "user" | "api_key" | "auth_session") =>
-  Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await t.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll().as("n"))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe("sign-up", () => {
   it("creates the auth identity, the PingPilot user linked by external_id and exactly one API key", async () => {
@@ -76,7 +83,7 @@ describe("password rules", () => {
 
   it.each([
     ["exactly 12 characters", "kx9!mq2#vb7z"],
-    ["128 characters", "Zq8".repeat(42) + "xy"],
+    ["128 characters", `${"Zq8".repeat(42)}xy`],
     ["12 Unicode characters", "żółć-日本語-🙂🙂🙂"],
   ])("accepts %s", async (_, password) => {
     const res = await attempt(`ok-${Math.random().toString(36).slice(2)}@example.com`, password);
@@ -193,11 +200,7 @@ describe("sessions", () => {
   it("a password change revokes the other sessions", async () => {
     const { cookie: a } = await t.signUp("pwchange@example.com");
     const { cookie: b } = await t.signIn("pwchange@example.com");
-    const res = await t.post(
-      "/api/auth/change-password",
-      { currentPassword: STRONG_PASSWORD, newPassword: "another long passphrase", revokeOtherSessions: true },
-      { cookie: b },
-    );
+    const res = await t.post("/api/auth/change-password", { currentPassword: STRONG_PASSWORD, newPassword: "another long passphrase", revokeOtherSessions: true }, { cookie: b });
     expect(res.status).toBe(200);
     expect((await me(a)).status).toBe(401);
     expect((await me(sessionCookieFrom(res) ?? b)).status).toBe(200);
@@ -219,7 +222,11 @@ describe("sessions", () => {
   it("expires after 7 days without use", async () => {
     const { cookie } = await t.signUp("idle@example.com");
     const token = cookie.split("=")[1]!.split(".")[0]!;
-    await t.db.updateTable("auth_session").set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where("token", "=", token).execute();
+    await t.db
+      .updateTable("auth_session")
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where("token", "=", token)
+      .execute();
     expect((await me(cookie)).status).toBe(401);
   });
 
@@ -228,7 +235,11 @@ describe("sessions", () => {
     const token = cookie.split("=")[1]!.split(".")[0]!;
     const day = 24 * 60 * 60 * 1000;
     // Last refreshed 2 days ago: due for a refresh.
-    await t.db.updateTable("auth_session").set({ expires_at: new Date(Date.now() + 5 * day).toISOString() }).where("token", "=", token).execute();
+    await t.db
+      .updateTable("auth_session")
+      .set({ expires_at: new Date(Date.now() + 5 * day).toISOString() })
+      .where("token", "=", token)
+      .execute();
     expect((await me(cookie)).status).toBe(200);
     const slid = await t.db.selectFrom("auth_session").select("expires_at").where("token", "=", token).executeTakeFirstOrThrow();
     expect(new Date(slid.expires_at).getTime()).toBeGreaterThan(Date.now() + 6.9 * day);
@@ -294,7 +305,11 @@ describe("account deletion", () => {
   it("needs a fresh sign-in", async () => {
     const { cookie } = await t.signUp("stale@example.com");
     const token = cookie.split("=")[1]!.split(".")[0]!;
-    await t.db.updateTable("auth_session").set({ created_at: new Date(Date.now() - 60 * 60 * 1000).toISOString() }).where("token", "=", token).execute();
+    await t.db
+      .updateTable("auth_session")
+      .set({ created_at: new Date(Date.now() - 60 * 60 * 1000).toISOString() })
+      .where("token", "=", token)
+      .execute();
     const res = await t.post("/api/auth/delete-user", {}, { cookie });
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(await t.db.selectFrom("user").select("id").where("email", "=", "stale@example.com").executeTakeFirst()).toBeDefined();

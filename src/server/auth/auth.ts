@@ -135,8 +135,7 @@ export function createAuth({ env, db, mailer, logger, onAccountDeleted }: AuthDe
       // Verification gates email notifications, not signing in.
       sendOnSignUp: true,
       autoSignInAfterVerification: true,
-      sendVerificationEmail: async ({ user, url, token }) =>
-        send(user.email, isEmailChangeToken(token) ? authMails.verifyNewEmail(url, user.email) : authMails.verifyEmail(url)),
+      sendVerificationEmail: async ({ user, url, token }) => send(user.email, isEmailChangeToken(token) ? authMails.verifyNewEmail(url, user.email) : authMails.verifyEmail(url)),
     },
     socialProviders: {
       ...(oauth.github && { github: oauth.github }),
@@ -214,7 +213,9 @@ export function createAuth({ env, db, mailer, logger, onAccountDeleted }: AuthDe
             // The app user still holds the previous address: tell it the account moved.
             const previous = (await findUserByExternalId(db, user.id))?.email;
             if (previous && previous.toLowerCase() !== user.email.toLowerCase()) {
-              await send(previous, authMails.emailChanged(user.email, env.APP_URL)).catch((err: unknown) => logger.error({ err, userId: user.id }, "telling the previous address about an email change failed"));
+              await send(previous, authMails.emailChanged(user.email, env.APP_URL)).catch((err: unknown) =>
+                logger.error({ err, userId: user.id }, "telling the previous address about an email change failed"),
+              );
             }
             await syncUserProfile(db, user.id, { email: user.email, name: user.name });
           },

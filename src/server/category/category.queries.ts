@@ -26,7 +26,12 @@ export function listCategoriesWithStats(db: Db, userId: string, countSinceIso: s
       "category.color",
       "category.emoji",
       "category.created_at",
-      (eb) => eb.selectFrom("event").select((e) => e.fn.max("event.created_at").as("m")).whereRef("event.category_id", "=", "category.id").as("last_event_at"),
+      (eb) =>
+        eb
+          .selectFrom("event")
+          .select((e) => e.fn.max("event.created_at").as("m"))
+          .whereRef("event.category_id", "=", "category.id")
+          .as("last_event_at"),
       (eb) =>
         eb
           .selectFrom("event")
@@ -42,7 +47,11 @@ export function listCategoriesWithStats(db: Db, userId: string, countSinceIso: s
 }
 
 export async function countCategories(db: Db, userId: string) {
-  const row = await db.selectFrom("category").select((eb) => eb.fn.countAll<number>().as("n")).where("user_id", "=", userId).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom("category")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("user_id", "=", userId)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

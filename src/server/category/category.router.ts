@@ -17,7 +17,5 @@ export const categoryRouter = router({
     .input(byId.extend({ color: color.optional(), emoji: emoji.optional() }))
     .mutation(({ ctx, input: { id, ...patch } }) => updateCategory(ctx.services.db, ctx.user.id, id, patch)),
   delete: protectedProcedure.input(byId).mutation(({ ctx, input }) => deleteCategory(ctx.services.db, ctx.user.id, input.id)),
-  quickStart: protectedProcedure.mutation(({ ctx }) =>
-    createQuickStartCategories(ctx.services.db, ctx.user.id, limitsFor(ctx.user.plan, ctx.services.env).categories),
-  ),
+  quickStart: protectedProcedure.mutation(({ ctx }) => createQuickStartCategories(ctx.services.db, ctx.user.id, limitsFor(ctx.user.plan, ctx.services.env).categories)),
 });

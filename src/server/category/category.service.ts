@@ -4,16 +4,7 @@ import { AppError } from "@/server/errors";
 import { CATEGORY_NAME_RULE, CATEGORY_NAME_PATTERN, QUICK_START_CATEGORIES, normalizeCategoryName } from "@/shared/category";
 import { closedDaysWithin, dayRollups } from "@/server/stats/rollup.service";
 import { distinctFieldNamesSince } from "@/server/stats/stats.queries";
-import {
-  countCategories,
-  deleteCategoryRow,
-  findCategoryById,
-  findCategoryByName,
-  insertCategory,
-  listCategoriesWithStats,
-  lockUserForCategoryWrite,
-  updateCategoryStyle,
-} from "./category.queries";
+import { countCategories, deleteCategoryRow, findCategoryById, findCategoryByName, insertCategory, listCategoriesWithStats, lockUserForCategoryWrite, updateCategoryStyle } from "./category.queries";
 
 export type CategoryInput = { name: string; color: string; emoji?: string | null };
 
@@ -30,8 +21,19 @@ export async function listCategories(db: Db, userId: string, now: Date) {
   const closed = closedDaysWithin(new Date(monthStart), now, now);
   const liveSince = new Date(closed?.end ?? monthStart).toISOString();
   const rows = await listCategoriesWithStats(db, userId, liveSince);
-  const liveFields = await distinctFieldNamesSince(db, rows.map((r) => r.id), liveSince);
-  const rollups = closed ? await dayRollups(db, rows.map((r) => r.id), closed.start, closed.end) : [];
+  const liveFields = await distinctFieldNamesSince(
+    db,
+    rows.map((r) => r.id),
+    liveSince,
+  );
+  const rollups = closed
+    ? await dayRollups(
+        db,
+        rows.map((r) => r.id),
+        closed.start,
+        closed.end,
+      )
+    : [];
   const fieldNames = new Map(rows.map((r) => [r.id, new Set<string>()]));
   for (const f of liveFields) fieldNames.get(f.category_id)?.add(f.key);
   const closedEvents = new Map<string, number>();

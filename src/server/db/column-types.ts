@@ -4,6 +4,7 @@ import { PostgresAdapter, type Kysely } from "kysely";
  * The few column types where SQLite and PostgreSQL differ. Migrations use these so one
  * migration file has the same effect on both dialects.
  */
+// biome-ignore lint/suspicious/noExplicitAny: migrations (its callers) see the database untyped, as it was when they ran
 export function columnTypes(db: Kysely<any>) {
   const isPostgres = db.getExecutor().adapter instanceof PostgresAdapter;
   return {

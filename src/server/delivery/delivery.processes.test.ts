@@ -43,11 +43,12 @@ function startWorker(t: TestApp, id: string): ChildProcess {
   });
 }
 
-const kill9 = (child: ChildProcess) => new Promise<void>((resolve) => {
-  if (child.exitCode !== null || child.signalCode) return resolve();
-  child.once("exit", () => resolve());
-  child.kill("SIGKILL");
-});
+const kill9 = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGKILL");
+  });
 
 /** Signs up a user with the webhook (and optionally Slack) channel on, and stores `n` events through the API. */
 async function seed(t: TestApp, email: string, n: number, withSlack: boolean) {
@@ -70,7 +71,16 @@ const countBy = (ids: (string | undefined)[]) => ids.reduce((m, id) => (id ? m.s
 
 describe("delivery across processes", () => {
   it("kill -9 while 1,000 events are being delivered, then restart: every event reaches every channel", { timeout: 120_000 }, async () => {
-    const t = await startTestApp({ env: { ALLOW_INSECURE_WEBHOOK_URLS: "true", ALLOW_PRIVATE_WEBHOOK_TARGETS: "true", SLACK_WEBHOOK_URL_BASE: slack.url, API_RATE_LIMIT_BURST: "100000", API_RATE_LIMIT_PER_SECOND: "100000", PLAN_EVENT_LIMIT: "100000" } });
+    const t = await startTestApp({
+      env: {
+        ALLOW_INSECURE_WEBHOOK_URLS: "true",
+        ALLOW_PRIVATE_WEBHOOK_TARGETS: "true",
+        SLACK_WEBHOOK_URL_BASE: slack.url,
+        API_RATE_LIMIT_BURST: "100000",
+        API_RATE_LIMIT_PER_SECOND: "100000",
+        PLAN_EVENT_LIMIT: "100000",
+      },
+    });
     try {
       receiver.reset();
       slack.reset();
@@ -96,7 +106,19 @@ describe("delivery across processes", () => {
         const duplicates = [...hooks().values(), ...slacks().values()].reduce((sum, n) => sum + (n - 1), 0);
         console.log(`crash test: ${deliveredBeforeCrash} sends before kill -9, 2,000 deliveries completed, ${duplicates} duplicate sends (at-least-once)`);
         await expect
-          .poll(async () => Number((await t.db.selectFrom("delivery").select((eb) => eb.fn.countAll().as("n")).where("status", "!=", "DELIVERED").executeTakeFirstOrThrow()).n), { timeout: 10_000 })
+          .poll(
+            async () =>
+              Number(
+                (
+                  await t.db
+                    .selectFrom("delivery")
+                    .select((eb) => eb.fn.countAll().as("n"))
+                    .where("status", "!=", "DELIVERED")
+                    .executeTakeFirstOrThrow()
+                ).n,
+              ),
+            { timeout: 10_000 },
+          )
           .toBe(0);
       } finally {
         await kill9(second);
@@ -108,7 +130,16 @@ describe("delivery across processes", () => {
 
   const workers = dialectUnderTest() === "postgres" ? 2 : 1;
   it(`${workers} worker process(es) over 1,000 deliveries never send one twice, and every worker works`, { timeout: 120_000 }, async () => {
-    const t = await startTestApp({ env: { ALLOW_INSECURE_WEBHOOK_URLS: "true", ALLOW_PRIVATE_WEBHOOK_TARGETS: "true", SLACK_WEBHOOK_URL_BASE: slack.url, API_RATE_LIMIT_BURST: "100000", API_RATE_LIMIT_PER_SECOND: "100000", PLAN_EVENT_LIMIT: "100000" } });
+    const t = await startTestApp({
+      env: {
+        ALLOW_INSECURE_WEBHOOK_URLS: "true",
+        ALLOW_PRIVATE_WEBHOOK_TARGETS: "true",
+        SLACK_WEBHOOK_URL_BASE: slack.url,
+        API_RATE_LIMIT_BURST: "100000",
+        API_RATE_LIMIT_PER_SECOND: "100000",
+        PLAN_EVENT_LIMIT: "100000",
+      },
+    });
     const children: ChildProcess[] = [];
     try {
       receiver.reset();
@@ -117,7 +148,11 @@ describe("delivery across processes", () => {
       const received = () => countBy(receiver.received.filter((r) => r.verified).map((r) => eventIdOf(r.rawBody)));
       await expect.poll(() => received().size, { timeout: 90_000, interval: 200 }).toBe(ids.length);
       expect([...received().values()].filter((n) => n > 1)).toEqual([]);
-      const byWorker = await t.db.selectFrom("delivery").select(["claimed_by", (eb) => eb.fn.countAll().as("n")]).groupBy("claimed_by").execute();
+      const byWorker = await t.db
+        .selectFrom("delivery")
+        .select(["claimed_by", (eb) => eb.fn.countAll().as("n")])
+        .groupBy("claimed_by")
+        .execute();
       expect(byWorker).toHaveLength(workers);
       console.log(`scale test (${dialectUnderTest()}): deliveries per worker ${byWorker.map((w) => `${w.claimed_by}=${w.n}`).join(", ")}`);
     } finally {

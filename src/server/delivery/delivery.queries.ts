@@ -31,12 +31,7 @@ export async function claimDueDeliveries(db: Db, worker: string, now: string, le
     q
       .selectFrom("delivery")
       .select("id")
-      .where((eb) =>
-        eb.or([
-          eb.and([eb("status", "=", "PENDING"), eb("next_attempt_at", "<=", now)]),
-          eb.and([eb("status", "=", "SENDING"), eb("lease_until", "<", now)]),
-        ]),
-      )
+      .where((eb) => eb.or([eb.and([eb("status", "=", "PENDING"), eb("next_attempt_at", "<=", now)]), eb.and([eb("status", "=", "SENDING"), eb("lease_until", "<", now)])]))
       .orderBy("next_attempt_at")
       .limit(limit);
 

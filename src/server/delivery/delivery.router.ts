@@ -3,7 +3,5 @@ import { protectedProcedure, router } from "@/server/trpc/init";
 import { retryDelivery } from "./delivery.service";
 
 export const deliveryRouter = router({
-  retry: protectedProcedure
-    .input(z.object({ id: z.string().max(64) }))
-    .mutation(({ ctx, input }) => retryDelivery(ctx.services.db, ctx.user.id, input.id, ctx.services.deliveryBell.ring)),
+  retry: protectedProcedure.input(z.object({ id: z.string().max(64) })).mutation(({ ctx, input }) => retryDelivery(ctx.services.db, ctx.user.id, input.id, ctx.services.deliveryBell.ring)),
 });

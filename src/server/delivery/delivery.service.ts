@@ -9,14 +9,7 @@ import type { ChannelContext, ChannelName, Notification, SendOutcome } from "./c
 import { channels } from "./channels";
 import { userUrlPolicy } from "./channels/user-url";
 import { outboundClient } from "@/server/security/outbound";
-import {
-  findDeliveryContext,
-  insertAttempt,
-  listDeliveriesOfEvent,
-  updateDeliveryAfterAttempt,
-  updateDeliveryForRetry,
-  updateEventStatusFromDeliveries,
-} from "./delivery.queries";
+import { findDeliveryContext, insertAttempt, listDeliveriesOfEvent, updateDeliveryAfterAttempt, updateDeliveryForRetry, updateEventStatusFromDeliveries } from "./delivery.queries";
 
 /** About 5 s, 30 s, 2 min, 10 min, 30 min, 2 h, 6 h, 12 h; then the delivery fails. */
 export const RETRY_SCHEDULE_MS = [5_000, 30_000, 120_000, 600_000, 1_800_000, 7_200_000, 21_600_000, 43_200_000];

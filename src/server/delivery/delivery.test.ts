@@ -17,13 +17,7 @@ let u: { cookie: string; key: string };
 const SCHEDULE = [50, 50, 50, 50];
 
 beforeAll(async () => {
-  [discord, telegram, slack, whatsapp, receiver] = await Promise.all([
-    startDiscordFake(),
-    startTelegramFake(),
-    startSlackFake(),
-    startWhatsappFake(),
-    startWebhookReceiverFake(),
-  ]);
+  [discord, telegram, slack, whatsapp, receiver] = await Promise.all([startDiscordFake(), startTelegramFake(), startSlackFake(), startWhatsappFake(), startWebhookReceiverFake()]);
   t = await startTestApp({
     env: {
       // The tests poll the event API every 50 ms.
@@ -69,12 +63,12 @@ const send = async (body: Record<string, unknown>) => {
   expect(res.status).toBe(202);
   return (await res.json()) as { id: string; deliveries: { channel: string }[] };
 };
-const detail = async (id: string) => (await (await t.api(`/api/v1/events/${id}`, u.key)).json()) as {
-  status: string;
-  deliveries: { id: string; channel: string; status: string; attempts: number; lastError: string | null; lastStatusCode: number | null }[];
-};
-const settled = (id: string) =>
-  expect.poll(async () => (await detail(id)).deliveries.every((d) => d.status === "DELIVERED" || d.status === "FAILED"), { timeout: 15_000, interval: 50 }).toBe(true);
+const detail = async (id: string) =>
+  (await (await t.api(`/api/v1/events/${id}`, u.key)).json()) as {
+    status: string;
+    deliveries: { id: string; channel: string; status: string; attempts: number; lastError: string | null; lastStatusCode: number | null }[];
+  };
+const settled = (id: string) => expect.poll(async () => (await detail(id)).deliveries.every((d) => d.status === "DELIVERED" || d.status === "FAILED"), { timeout: 15_000, interval: 50 }).toBe(true);
 
 describe("delivery", () => {
   it("one event reaches all seven channels", async () => {
@@ -82,7 +76,14 @@ describe("delivery", () => {
     const telegramChat = "555000111";
     await t.db
       .insertInto("notification_channel")
-      .values({ user_id: (await t.trpc("user.me", u.cookie, undefined, "query")).data.id, channel: "telegram", enabled: 1, config: JSON.stringify({ chatId: telegramChat }), created_at: new Date().toISOString(), updated_at: new Date().toISOString() })
+      .values({
+        user_id: (await t.trpc("user.me", u.cookie, undefined, "query")).data.id,
+        channel: "telegram",
+        enabled: 1,
+        config: JSON.stringify({ chatId: telegramChat }),
+        created_at: new Date().toISOString(),
+        updated_at: new Date().toISOString(),
+      })
       .onConflict((oc) => oc.columns(["user_id", "channel"]).doUpdateSet({ enabled: 1, config: JSON.stringify({ chatId: telegramChat }) }))
       .execute();
     // Only the server proves a Discord ID (a confirmed code or a Discord sign-in): as a sign-in does.
@@ -141,7 +142,12 @@ describe("delivery", () => {
     const [delivery] = (await detail(event.id)).deliveries;
     expect(delivery).toMatchObject({ channel: "discord_webhook", status: "DELIVERED", attempts: 3 });
     expect(Date.now() - start).toBeGreaterThanOrEqual(1000);
-    const attempts = await t.db.selectFrom("delivery_attempt").select(["attempt", "outcome", "status_code", "started_at", "duration_ms"]).where("delivery_id", "=", delivery!.id).orderBy("attempt").execute();
+    const attempts = await t.db
+      .selectFrom("delivery_attempt")
+      .select(["attempt", "outcome", "status_code", "started_at", "duration_ms"])
+      .where("delivery_id", "=", delivery!.id)
+      .orderBy("attempt")
+      .execute();
     expect(attempts.map((a) => [a.attempt, a.outcome, a.status_code])).toEqual([
       [1, "retry", 500],
       [2, "retry", 429],

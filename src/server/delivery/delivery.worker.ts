@@ -26,7 +26,16 @@ export function createDeliveryWorker(s: Services, opts: WorkerOptions = {}) {
   const leaseMs = opts.leaseMs ?? s.env.DELIVERY_LEASE_SECONDS * 1000;
   const workerId = opts.id ?? s.env.WORKER_ID ?? `${hostname()}:${process.pid}`;
   const idleMs = opts.idleMs ?? 1_000;
-  const deps: DeliveryDeps = { db: s.db, env: s.env, mailer: s.mailer, logger: s.logger, timeoutMs: opts.timeoutMs ?? 10_000, schedule: opts.schedule ?? RETRY_SCHEDULE_MS, clock: s.clock, publish: s.realtime.publish };
+  const deps: DeliveryDeps = {
+    db: s.db,
+    env: s.env,
+    mailer: s.mailer,
+    logger: s.logger,
+    timeoutMs: opts.timeoutMs ?? 10_000,
+    schedule: opts.schedule ?? RETRY_SCHEDULE_MS,
+    clock: s.clock,
+    publish: s.realtime.publish,
+  };
 
   let running = false;
   let loop: Promise<void> | undefined;

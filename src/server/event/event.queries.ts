@@ -129,17 +129,7 @@ const eventsOf = (db: Db, userId: string) =>
   db
     .selectFrom("event")
     .innerJoin("category", "category.id", "event.category_id")
-    .select([
-      "event.id",
-      "category.name as category",
-      "event.description",
-      "event.fields",
-      "event.tags",
-      "event.status",
-      "event.notify",
-      "event.occurred_at",
-      "event.created_at",
-    ])
+    .select(["event.id", "category.name as category", "event.description", "event.fields", "event.tags", "event.status", "event.notify", "event.occurred_at", "event.created_at"])
     .where("event.user_id", "=", userId);
 
 export function listEventsPage(db: Db, f: EventListFilter) {
@@ -149,18 +139,14 @@ export function listEventsPage(db: Db, f: EventListFilter) {
   if (f.to) q = q.where("event.created_at", "<", f.to);
   const before = f.before;
   if (before) {
-    q = q.where((eb) =>
-      eb.or([eb("event.created_at", "<", before.createdAt), eb.and([eb("event.created_at", "=", before.createdAt), eb("event.id", "<", before.id)])]),
-    );
+    q = q.where((eb) => eb.or([eb("event.created_at", "<", before.createdAt), eb.and([eb("event.created_at", "=", before.createdAt), eb("event.id", "<", before.id)])]));
   }
   // (created_at, id) descending: the order of the (category_id | user_id, created_at, id) indexes.
   return q.orderBy("event.created_at", "desc").orderBy("event.id", "desc").limit(f.limit).execute();
 }
 
 export function findEventById(db: Db, userId: string, id: string) {
-  return eventsOf(db, userId)
-    .where("event.id", "=", id)
-    .executeTakeFirst();
+  return eventsOf(db, userId).where("event.id", "=", id).executeTakeFirst();
 }
 
 /** Bulk insert of ready rows (the demo seed). */

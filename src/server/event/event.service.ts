@@ -111,11 +111,7 @@ export async function recordEvent(db: Db, owner: Owner, input: EventInput, now: 
   );
 
   if (outcome.kind === "no-category") {
-    throw new AppError(
-      "NOT_FOUND",
-      `No category named "${name}". Create it first: in the dashboard (Add category) or with POST /api/v1/categories {"name":"${name}"}.`,
-      { field: "category" },
-    );
+    throw new AppError("NOT_FOUND", `No category named "${name}". Create it first: in the dashboard (Add category) or with POST /api/v1/categories {"name":"${name}"}.`, { field: "category" });
   }
   if (outcome.kind === "quota-exceeded") {
     const untilReset = Math.ceil((quotaPeriod(now).resetsAt.getTime() - now.getTime()) / 1000);
@@ -181,7 +177,10 @@ export async function listEvents(db: Db, filter: { userId: string; categoryId?: 
     limit: filter.limit + 1,
   });
   const page = rows.slice(0, filter.limit);
-  const statuses = await listDeliveryStatuses(db, page.map((r) => r.id));
+  const statuses = await listDeliveryStatuses(
+    db,
+    page.map((r) => r.id),
+  );
   const deliveriesOf = (id: string) => statuses.filter((d) => d.event_id === id).map((d) => ({ channel: d.channel, status: d.status }));
   return {
     data: page.map((r) => ({ ...toEventDto(r), deliveries: deliveriesOf(r.id) })),

@@ -6,17 +6,7 @@ export function createLogger(level: string) {
     level,
     base: { service: "pingpilot" },
     redact: {
-      paths: [
-        "req.headers.authorization",
-        "req.headers.cookie",
-        'res.headers["set-cookie"]',
-        "*.password",
-        "*.newPassword",
-        "*.currentPassword",
-        "*.token",
-        "*.secret",
-        "*.apiKey",
-      ],
+      paths: ["req.headers.authorization", "req.headers.cookie", 'res.headers["set-cookie"]', "*.password", "*.newPassword", "*.currentPassword", "*.token", "*.secret", "*.apiKey"],
       censor: "[redacted]",
     },
   });

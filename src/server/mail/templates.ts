@@ -17,9 +17,21 @@ export const authMails = {
   magicLink: (url: string) =>
     linkMail("Your PingPilot sign-in link", "Use this link to sign in to PingPilot. It works once and expires in 10 minutes.", "Sign in", url, "If you did not ask for it, ignore this mail."),
   verifyEmail: (url: string) =>
-    linkMail("Confirm your email for PingPilot", "Confirm this address to receive PingPilot notifications by email.", "Confirm email", url, "If you did not create a PingPilot account, ignore this mail."),
+    linkMail(
+      "Confirm your email for PingPilot",
+      "Confirm this address to receive PingPilot notifications by email.",
+      "Confirm email",
+      url,
+      "If you did not create a PingPilot account, ignore this mail.",
+    ),
   resetPassword: (url: string) =>
-    linkMail("Reset your PingPilot password", "Someone asked to reset the password of your PingPilot account. The link expires in 1 hour.", "Choose a new password", url, "If it was not you, ignore this mail; your password stays as it is."),
+    linkMail(
+      "Reset your PingPilot password",
+      "Someone asked to reset the password of your PingPilot account. The link expires in 1 hour.",
+      "Choose a new password",
+      url,
+      "If it was not you, ignore this mail; your password stays as it is.",
+    ),
   /** To the current address: nothing changes until it is confirmed from here. */
   confirmEmailChange: (url: string, newEmail: string) =>
     linkMail(

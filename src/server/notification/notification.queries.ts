@@ -13,9 +13,7 @@ export function upsertChannelRow(db: Db, row: { userId: string; channel: string;
   return db
     .insertInto("notification_channel")
     .values({ user_id: row.userId, channel: row.channel, enabled: row.enabled ? 1 : 0, config: JSON.stringify(row.config), created_at: now, updated_at: now })
-    .onConflict((oc) =>
-      oc.columns(["user_id", "channel"]).doUpdateSet((eb) => ({ enabled: eb.ref("excluded.enabled"), config: eb.ref("excluded.config"), updated_at: eb.ref("excluded.updated_at") })),
-    )
+    .onConflict((oc) => oc.columns(["user_id", "channel"]).doUpdateSet((eb) => ({ enabled: eb.ref("excluded.enabled"), config: eb.ref("excluded.config"), updated_at: eb.ref("excluded.updated_at") })))
     .execute();
 }
 
@@ -24,7 +22,11 @@ export function listOptOuts(db: Db, userId: string) {
 }
 
 export function insertOptOut(db: Db, userId: string, channel: string, categoryId: string) {
-  return db.insertInto("channel_opt_out").values({ user_id: userId, channel, category_id: categoryId }).onConflict((oc) => oc.doNothing()).execute();
+  return db
+    .insertInto("channel_opt_out")
+    .values({ user_id: userId, channel, category_id: categoryId })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
 }
 
 export function deleteOptOut(db: Db, userId: string, channel: string, categoryId: string) {
@@ -62,20 +64,10 @@ export function insertTelegramLink(db: Db, row: { codeHash: string; userId: stri
 
 /** Uses a link code once: only an unused, unexpired code is taken, atomically. */
 export async function consumeTelegramLink(db: Db, codeHash: string, now: string) {
-  return db
-    .updateTable("telegram_link")
-    .set({ used_at: now })
-    .where("code_hash", "=", codeHash)
-    .where("used_at", "is", null)
-    .where("expires_at", ">", now)
-    .returning("user_id")
-    .executeTakeFirst();
+  return db.updateTable("telegram_link").set({ used_at: now }).where("code_hash", "=", codeHash).where("used_at", "is", null).where("expires_at", ">", now).returning("user_id").executeTakeFirst();
 }
 
-export function insertDiscordVerification(
-  db: Db,
-  row: { id: string; userId: string; discordUserId: string; codeHash: string; createdAt: string; expiresAt: string },
-) {
+export function insertDiscordVerification(db: Db, row: { id: string; userId: string; discordUserId: string; codeHash: string; createdAt: string; expiresAt: string }) {
   return db
     .insertInto("discord_verification")
     .values({ id: row.id, user_id: row.userId, discord_user_id: row.discordUserId, code_hash: row.codeHash, created_at: row.createdAt, expires_at: row.expiresAt })

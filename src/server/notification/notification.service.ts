@@ -40,7 +40,6 @@ export async function updateChannelConfig(db: Db, userId: string, channel: strin
   await upsertChannelRow(db, { userId, channel, enabled: row ? Boolean(row.enabled) : false, config });
 }
 
-
 /** Why a channel cannot send on this server, if it cannot. */
 export function serverProblem(channel: ChannelName, env: Env, mailMode: "smtp" | "dev-mailbox" | "off"): string | null {
   if (channel === "discord_dm" && !env.DISCORD_BOT_TOKEN) return "The server has no Discord bot (DISCORD_BOT_TOKEN).";

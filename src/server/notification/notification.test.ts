@@ -7,7 +7,14 @@ let u: { cookie: string; key: string };
 let categories: Record<string, string>;
 beforeAll(async () => {
   t = await startTestApp({
-    env: { TELEGRAM_BOT_TOKEN: "123:fake", TELEGRAM_WEBHOOK_SECRET: "tg-secret-value", TELEGRAM_API_URL: "http://127.0.0.1:9", ALLOW_INSECURE_WEBHOOK_URLS: "true", ALLOW_PRIVATE_WEBHOOK_TARGETS: "true", SLACK_WEBHOOK_URL_BASE: "http://127.0.0.1:9" },
+    env: {
+      TELEGRAM_BOT_TOKEN: "123:fake",
+      TELEGRAM_WEBHOOK_SECRET: "tg-secret-value",
+      TELEGRAM_API_URL: "http://127.0.0.1:9",
+      ALLOW_INSECURE_WEBHOOK_URLS: "true",
+      ALLOW_PRIVATE_WEBHOOK_TARGETS: "true",
+      SLACK_WEBHOOK_URL_BASE: "http://127.0.0.1:9",
+    },
   });
   u = await t.signUpWithKey("notify@example.com");
   await t.trpc("category.quickStart", u.cookie);

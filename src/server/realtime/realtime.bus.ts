@@ -11,10 +11,7 @@ export type { LiveMessage };
  * stale. `resync` is raised locally when the listener reconnects, since messages sent while
  * it was away are lost and any cached state may be stale.
  */
-export type InternalMessage =
-  | { type: "api-key.evict"; keyId: string }
-  | { type: "api-key.evict-account"; authUserId: string }
-  | { type: "resync" };
+export type InternalMessage = { type: "api-key.evict"; keyId: string } | { type: "api-key.evict-account"; authUserId: string } | { type: "resync" };
 
 type Envelope = { userId: string; message: LiveMessage };
 

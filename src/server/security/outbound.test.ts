@@ -47,16 +47,51 @@ afterAll(async () => {
 });
 
 const strict = { allowInsecure: true, allowPrivate: false };
-const resolveTo = (...addresses: string[]): Resolve => async () => addresses.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
+const resolveTo =
+  (...addresses: string[]): Resolve =>
+  async () =>
+    addresses.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
 
 describe("address classification", () => {
   it("refuses every non-public form, including mapped, NAT64 and legacy IPv6 forms of internal IPv4", () => {
     const refused = [
-      "127.0.0.1", "127.255.255.254", "10.0.0.5", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254", "169.254.1.1",
-      "100.64.0.1", "100.127.255.254", "0.0.0.0", "0.1.2.3", "255.255.255.255", "224.0.0.1", "239.255.255.250", "240.0.0.1", "192.0.2.1",
-      "::1", "::", "fd00::1", "fc00::1", "fe80::1", "fe80::1%eth0", "ff02::1", "::ffff:127.0.0.1", "::ffff:7f00:1", "::ffff:10.0.0.5",
-      "::ffff:169.254.169.254", "::127.0.0.1", "64:ff9b::7f00:1", "64:ff9b::a00:5", "64:ff9b:1::1", "2002:7f00:1::", "2001::1", "2001:db8::1",
-      "fec0::1", "not an address",
+      "127.0.0.1",
+      "127.255.255.254",
+      "10.0.0.5",
+      "172.16.0.1",
+      "172.31.255.255",
+      "192.168.1.1",
+      "169.254.169.254",
+      "169.254.1.1",
+      "100.64.0.1",
+      "100.127.255.254",
+      "0.0.0.0",
+      "0.1.2.3",
+      "255.255.255.255",
+      "224.0.0.1",
+      "239.255.255.250",
+      "240.0.0.1",
+      "192.0.2.1",
+      "::1",
+      "::",
+      "fd00::1",
+      "fc00::1",
+      "fe80::1",
+      "fe80::1%eth0",
+      "ff02::1",
+      "::ffff:127.0.0.1",
+      "::ffff:7f00:1",
+      "::ffff:10.0.0.5",
+      "::ffff:169.254.169.254",
+      "::127.0.0.1",
+      "64:ff9b::7f00:1",
+      "64:ff9b::a00:5",
+      "64:ff9b:1::1",
+      "2002:7f00:1::",
+      "2001::1",
+      "2001:db8::1",
+      "fec0::1",
+      "not an address",
     ];
     for (const address of refused) expect({ address, refused: blockedAddressReason(address, false) !== null }).toEqual({ address, refused: true });
     const allowed = ["8.8.8.8", "1.1.1.1", "140.82.112.3", "2606:4700:4700::1111", "2a00:1450:4001:80b::200e", "::ffff:8.8.8.8", "64:ff9b::808:808"];

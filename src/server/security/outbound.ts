@@ -42,8 +42,7 @@ const queryResolve: Resolve = async (hostname) => {
 };
 
 /** What a user reads when a URL is refused for where it points. The same for every reason, so it maps nothing. */
-export const PRIVATE_TARGET_MESSAGE =
-  "This URL points to a local, private or reserved network address; PingPilot only sends to public internet addresses.";
+export const PRIVATE_TARGET_MESSAGE = "This URL points to a local, private or reserved network address; PingPilot only sends to public internet addresses.";
 /**
  * What a user reads for any failure to reach their URL: refused, reset, timed out, unknown host,
  * or a host that resolves to a refused address. One text, so "send test" cannot scan ports.
@@ -106,7 +105,10 @@ export function blockedAddressReason(address: string, allowPrivate: boolean): st
 
 /** A host name without brackets, trailing dots or case. */
 function bareHost(hostname: string) {
-  return hostname.replace(/^\[|\]$/g, "").replace(/\.+$/, "").toLowerCase();
+  return hostname
+    .replace(/^\[|\]$/g, "")
+    .replace(/\.+$/, "")
+    .toLowerCase();
 }
 
 /** Why a host name (not an address) may not be used, or null. */
@@ -154,10 +156,9 @@ export async function checkOutboundUrl(url: string, policy: OutboundPolicy, reso
   const host = bareHost(new URL(url).hostname);
   if (isIP(host)) return null;
   let timer: NodeJS.Timeout | undefined;
-  const addresses = await Promise.race([
-    resolve(host).catch(() => [] as LookupAddress[]),
-    new Promise<LookupAddress[]>((done) => (timer = setTimeout(() => done([]), timeoutMs))),
-  ]).finally(() => clearTimeout(timer));
+  const addresses = await Promise.race([resolve(host).catch(() => [] as LookupAddress[]), new Promise<LookupAddress[]>((done) => (timer = setTimeout(() => done([]), timeoutMs)))]).finally(() =>
+    clearTimeout(timer),
+  );
   return addresses.some((a) => blockedAddressReason(a.address, policy.allowPrivate)) ? PRIVATE_TARGET_MESSAGE : null;
 }
 

@@ -74,13 +74,7 @@ export async function fieldTotalsInRange(db: Db, categoryId: string, r: Range): 
 
 export function findCategoryDays(db: Db, categoryIds: string[], fromDay: string, toDay: string) {
   if (!categoryIds.length) return Promise.resolve([]);
-  return db
-    .selectFrom("category_day")
-    .selectAll()
-    .where("category_id", "in", categoryIds)
-    .where("day", ">=", fromDay)
-    .where("day", "<", toDay)
-    .execute();
+  return db.selectFrom("category_day").selectAll().where("category_id", "in", categoryIds).where("day", ">=", fromDay).where("day", "<", toDay).execute();
 }
 
 export function insertCategoryDay(db: Db, row: { categoryId: string; day: string; events: number; fields: FieldTotals }) {
@@ -99,16 +93,7 @@ export async function findCategoriesWithEventsBetween(db: Db, r: Range) {
   const rows = await db
     .selectFrom("category")
     .select("category.id")
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom("event")
-          .select("event.id")
-          .whereRef("event.category_id", "=", "category.id")
-          .where("event.created_at", ">=", r.from)
-          .where("event.created_at", "<", r.to),
-      ),
-    )
+    .where((eb) => eb.exists(eb.selectFrom("event").select("event.id").whereRef("event.category_id", "=", "category.id").where("event.created_at", ">=", r.from).where("event.created_at", "<", r.to)))
     .execute();
   return rows.map((row) => row.id);
 }

@@ -34,7 +34,11 @@ export function updateUserExternalId(db: Db, id: string, externalId: string, nam
 }
 
 export function updateUserProfile(db: Db, externalId: string, fields: { email?: string; name?: string }) {
-  return db.updateTable("user").set({ ...fields, updated_at: isoNow() }).where("external_id", "=", externalId).execute();
+  return db
+    .updateTable("user")
+    .set({ ...fields, updated_at: isoNow() })
+    .where("external_id", "=", externalId)
+    .execute();
 }
 
 export function deleteUserByExternalId(db: Db, externalId: string) {

@@ -4,15 +4,7 @@ import type { Plan } from "@/server/db/types";
 import { insertApiKey } from "@/server/api-key/api-key.queries";
 import { generateApiKey } from "@/server/api-key/api-key.crypto";
 import { DEFAULT_KEY_NAME } from "@/server/api-key/api-key.service";
-import {
-  authUserExists,
-  deleteUserByExternalId,
-  findUserByEmail,
-  findUserByExternalId,
-  insertUserIfAbsent,
-  updateUserExternalId,
-  updateUserProfile,
-} from "./user.queries";
+import { authUserExists, deleteUserByExternalId, findUserByEmail, findUserByExternalId, insertUserIfAbsent, updateUserExternalId, updateUserProfile } from "./user.queries";
 
 export type Identity = { externalId: string; email: string; name: string };
 
@@ -45,8 +37,7 @@ export async function ensureAppUser(db: Db, identity: Identity, plan: Plan) {
   });
 }
 
-export const syncUserProfile = (db: Db, externalId: string, fields: { email?: string; name?: string }) =>
-  updateUserProfile(db, externalId, fields);
+export const syncUserProfile = (db: Db, externalId: string, fields: { email?: string; name?: string }) => updateUserProfile(db, externalId, fields);
 
 /** Deleting the app user cascades to everything it owns (keys, categories, events…). */
 export const deleteAppUser = (db: Db, externalId: string) => deleteUserByExternalId(db, externalId);

@@ -6,11 +6,7 @@ export const metadata: Metadata = { title: "Forgot password" };
 
 export default function ForgotPasswordPage() {
   return (
-    <AuthCard
-      title="Reset your password"
-      description="Enter the email you signed up with and we'll send you a link to choose a new password."
-      footer={<BackToSignIn />}
-    >
+    <AuthCard title="Reset your password" description="Enter the email you signed up with and we'll send you a link to choose a new password." footer={<BackToSignIn />}>
       <ForgotPasswordForm />
     </AuthCard>
   );

@@ -18,10 +18,7 @@ export default async function ResetPasswordPage({ searchParams }: { searchParams
       <AuthCard title="This reset link doesn't work" description="Reset links work once and expire after an hour.">
         <div className="space-y-5">
           <ErrorMessage>
-            {error === "INVALID_TOKEN" || !error
-              ? "This password reset link is invalid or has expired."
-              : "This password reset link could not be used."}{" "}
-            Request a new one and use the newest email.
+            {error === "INVALID_TOKEN" || !error ? "This password reset link is invalid or has expired." : "This password reset link could not be used."} Request a new one and use the newest email.
           </ErrorMessage>
           <Button asChild className="w-full">
             <Link href="/forgot-password">Request a new link</Link>
@@ -32,11 +29,7 @@ export default async function ResetPasswordPage({ searchParams }: { searchParams
   }
 
   return (
-    <AuthCard
-      title="Choose a new password"
-      description="Your other sessions will be signed out."
-      footer={<BackToSignIn />}
-    >
+    <AuthCard title="Choose a new password" description="Your other sessions will be signed out." footer={<BackToSignIn />}>
       <ResetPasswordForm token={token} />
     </AuthCard>
   );

@@ -81,7 +81,7 @@ export async function postToUserUrl(
 ): Promise<SendOutcome> {
   const problem = userUrlProblem(channel, url, ctx.userUrls.policy);
   if (problem) return { kind: "permanent", error: problem };
-  let res;
+  let res: Awaited<ReturnType<typeof ctx.userUrls.request>>;
   try {
     res = await ctx.userUrls.request(url, { method: "POST", ...init });
   } catch (error) {

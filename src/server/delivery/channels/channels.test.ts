@@ -62,9 +62,7 @@ const codePointSlice = (text: string, length: number) => [...text].slice(0, leng
 const oversized: Notification = {
   ...sale,
   description: codePointSlice(`Overflow 💥 <b>not bold</b> & "quoted" `.repeat(200), 5000),
-  fields: Object.fromEntries(
-    Array.from({ length: 40 }, (_, i) => [i % 10 === 0 ? `field ${i} ${"n".repeat(300)}` : `field ${i}`, codePointSlice(`x<y & "z">💥 `.repeat(200), 2000)]),
-  ),
+  fields: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [i % 10 === 0 ? `field ${i} ${"n".repeat(300)}` : `field ${i}`, codePointSlice(`x<y & "z">💥 `.repeat(200), 2000)])),
 };
 
 function makeContext(overrides: Partial<ChannelContext> = {}) {
@@ -118,7 +116,11 @@ describe("Discord embed content", () => {
 
   it("with a dotless APP_URL, Discord (the fake, as the real API) would refuse the link; the embed leaves it out and is delivered", async () => {
     const { ctx } = makeContext();
-    const res = await fetch(`${discord.webhookUrl}?wait=true`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ embeds: [{ ...saleEmbed, url: EVENT_URL }] }) });
+    const res = await fetch(`${discord.webhookUrl}?wait=true`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ embeds: [{ ...saleEmbed, url: EVENT_URL }] }),
+    });
     expect([res.status, await res.json()]).toEqual([400, { embeds: ["0"] }]);
     expect(await discordWebhookChannel.send(sale, { url: discord.webhookUrl }, ctx)).toMatchObject({ kind: "delivered" });
   });
@@ -212,7 +214,10 @@ describe("Discord webhook", () => {
     discord.failNext([
       { status: 429, retryAfter: 2 },
       { status: 500 },
-      { status: 400, body: { message: "Invalid Form Body", code: 50035, errors: { embeds: { 0: { title: { _errors: [{ code: "BASE_TYPE_MAX_LENGTH", message: "Must be 256 or fewer in length." }] } } } } } },
+      {
+        status: 400,
+        body: { message: "Invalid Form Body", code: 50035, errors: { embeds: { 0: { title: { _errors: [{ code: "BASE_TYPE_MAX_LENGTH", message: "Must be 256 or fewer in length." }] } } } } },
+      },
     ]);
     expect(await send()).toEqual({ kind: "retry", statusCode: 429, error: "429 You are being rate limited.", retryAfterMs: 2000 });
     expect(discord.received[0]!.status).toBe(429);
@@ -315,10 +320,10 @@ describe("Slack", () => {
     expect(await slackChannel.send(sale, { url: slack.webhookUrl }, makeContext().ctx)).toEqual({ kind: "delivered", statusCode: 200 });
     const unix = Date.parse(sale.occurredAt) / 1000;
     expect(slack.received[0]!.body).toEqual({
-      text: "💰 Sale: New order from &lt;Ada &amp; Co&gt; — \"Pro\" plan",
+      text: '💰 Sale: New order from &lt;Ada &amp; Co&gt; — "Pro" plan',
       blocks: [
         { type: "header", text: { type: "plain_text", text: "💰 Sale", emoji: true } },
-        { type: "section", text: { type: "mrkdwn", text: "New order from &lt;Ada &amp; Co&gt; — \"Pro\" plan" } },
+        { type: "section", text: { type: "mrkdwn", text: 'New order from &lt;Ada &amp; Co&gt; — "Pro" plan' } },
         {
           type: "section",
           fields: [
@@ -405,17 +410,9 @@ describe("WhatsApp", () => {
       type: "text",
       text: {
         preview_url: false,
-        body: [
-          "*💰 Sale*",
-          `New order from <Ada & Co> — "Pro" plan`,
-          "",
-          "plan: Pro",
-          "amount: 49.99",
-          "customer: Ada <ada@example.com>",
-          "trial: false",
-          "",
-          `Open in PingPilot: ${EVENT_URL}`,
-        ].join("\n"),
+        body: ["*💰 Sale*", `New order from <Ada & Co> — "Pro" plan`, "", "plan: Pro", "amount: 49.99", "customer: Ada <ada@example.com>", "trial: false", "", `Open in PingPilot: ${EVENT_URL}`].join(
+          "\n",
+        ),
       },
     });
     expect(whatsapp.messages[0]!.id).toMatch(/^wamid\./);

@@ -20,6 +20,12 @@ export const discordWebhookChannel: Channel<DiscordWebhookConfig> = {
     } catch {
       // postToUserUrl refuses it with a clear reason
     }
-    return postToUserUrl(ctx, "discord_webhook", url, { headers: { "content-type": "application/json" }, body: JSON.stringify({ embeds: [discordEmbed(notification)] }), maxBodyBytes: 4096 }, discordReason);
+    return postToUserUrl(
+      ctx,
+      "discord_webhook",
+      url,
+      { headers: { "content-type": "application/json" }, body: JSON.stringify({ embeds: [discordEmbed(notification)] }), maxBodyBytes: 4096 },
+      discordReason,
+    );
   },
 };

@@ -52,7 +52,10 @@ export function emailMessage(notification: Notification) {
 
   const e = escapeHtml;
   const rows = fields
-    .map(([name, value]) => `<tr><th style="text-align:left;vertical-align:top;padding:4px 16px 4px 0;color:#555;font-weight:600">${e(name)}</th><td style="padding:4px 0;white-space:pre-wrap">${e(value)}</td></tr>`)
+    .map(
+      ([name, value]) =>
+        `<tr><th style="text-align:left;vertical-align:top;padding:4px 16px 4px 0;color:#555;font-weight:600">${e(name)}</th><td style="padding:4px 0;white-space:pre-wrap">${e(value)}</td></tr>`,
+    )
     .join("\n");
   const html = `<!doctype html><html><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#111">
 <div style="border-left:4px solid ${e(normalizedColor(notification.category.color))};padding:4px 0 4px 16px">

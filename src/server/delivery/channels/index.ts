@@ -10,7 +10,7 @@ import { whatsappChannel } from "./whatsapp.channel";
 
 // Channel<any>: each channel has its own config type; the worker validates the stored config
 // with channelConfigSchemas before handing it over.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: one map of channels whose configs differ; validated before use (above)
 export const channels: Record<ChannelName, Channel<any>> = {
   discord_dm: discordDmChannel,
   discord_webhook: discordWebhookChannel,

@@ -59,13 +59,13 @@ export function fitText(text: string, max: number) {
  * Escapes `text` and fits the escaped result into `max` units. Truncating after escaping could
  * cut an entity like `&amp;` in half, so this cuts the raw text, character by character.
  */
-export function fitEscaped(text: string, max: number, escape: (raw: string) => string) {
-  const whole = escape(text);
+export function fitEscaped(text: string, max: number, escapeText: (raw: string) => string) {
+  const whole = escapeText(text);
   if (whole.length <= max) return whole;
   if (max < 1) return "";
   let out = "";
   for (const char of text) {
-    const escaped = escape(char);
+    const escaped = escapeText(char);
     if (out.length + escaped.length + ELLIPSIS.length > max) break;
     out += escaped;
   }

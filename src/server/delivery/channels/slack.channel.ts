@@ -38,10 +38,7 @@ export const slackChannel: Channel<SlackConfig> = {
 export const slackReason = (body: string) => (/^[a-z0-9_]{1,64}$/.test(body.trim()) ? body.trim() : undefined);
 
 type TextObject = { type: "plain_text" | "mrkdwn"; text: string; emoji?: boolean };
-type Block =
-  | { type: "header"; text: TextObject }
-  | { type: "section"; text?: TextObject; fields?: TextObject[] }
-  | { type: "context"; elements: TextObject[] };
+type Block = { type: "header"; text: TextObject } | { type: "section"; text?: TextObject; fields?: TextObject[] } | { type: "context"; elements: TextObject[] };
 
 export function slackMessage(notification: Notification): { text: string; blocks: Block[] } {
   const title = notificationTitle(notification.category);

@@ -38,7 +38,16 @@ export const whatsappChannel: Channel<WhatsappConfig> = {
         text: { body: whatsappBody(notification), preview_url: false },
       }),
     });
-    const throttled = !res.ok && THROTTLING_CODES.has(graphError(await res.clone().text().catch(() => ""))?.code as number);
+    const throttled =
+      !res.ok &&
+      THROTTLING_CODES.has(
+        graphError(
+          await res
+            .clone()
+            .text()
+            .catch(() => ""),
+        )?.code as number,
+      );
     const outcome = await outcomeOf(res, graphReason);
     return throttled && outcome.kind === "permanent" ? { ...outcome, kind: "retry" } : outcome;
   },

@@ -29,7 +29,7 @@ export function quotaHeaders(s: Services): MiddlewareHandler<QuotaVars> {
 }
 
 /** Records the quota on the context and sets its headers on the coming response. */
-export function useQuota(c: { set: (k: "quota", v: QuotaState) => void; header: (k: string, v: string) => void }, quota: QuotaState) {
+export function setQuotaHeaders(c: { set: (k: "quota", v: QuotaState) => void; header: (k: string, v: string) => void }, quota: QuotaState) {
   c.set("quota", quota);
   for (const [name, value] of quotaHeaderValues(quota)) c.header(name, value);
 }

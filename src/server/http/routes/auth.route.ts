@@ -37,13 +37,7 @@ const IP_ONLY: Rule = { account: "none", counts: "every" };
  * (and following an email-change confirmation mails the new address). A trailing slash
  * marks a prefix.
  */
-const LINK_PATHS = [
-  "/api/auth/verify-email",
-  "/api/auth/magic-link/verify",
-  "/api/auth/reset-password/",
-  "/api/auth/delete-user/callback",
-  "/api/auth/callback/",
-];
+const LINK_PATHS = ["/api/auth/verify-email", "/api/auth/magic-link/verify", "/api/auth/reset-password/", "/api/auth/delete-user/callback", "/api/auth/callback/"];
 const isLink = (path: string) => LINK_PATHS.some((p) => (p.endsWith("/") ? path.startsWith(p) : path === p));
 
 function ruleFor(method: string, path: string): Rule | undefined {

@@ -48,9 +48,7 @@ export function devMailboxRoutes(s: Services) {
     const mails = await inbox();
     const linkify = (text: string) => escapeHtml(text).replace(/(https?:\/\/[^\s<]+)/g, '<a href="$1">$1</a>');
     const items = mails
-      .map(
-        (m) => `<article><h2>${escapeHtml(m.subject)}</h2><p class="meta">to ${escapeHtml(m.to_address)} · ${escapeHtml(String(m.created_at))}</p><pre>${linkify(m.text_body)}</pre></article>`,
-      )
+      .map((m) => `<article><h2>${escapeHtml(m.subject)}</h2><p class="meta">to ${escapeHtml(m.to_address)} · ${escapeHtml(String(m.created_at))}</p><pre>${linkify(m.text_body)}</pre></article>`)
       .join("");
     return c.html(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="referrer" content="no-referrer"><title>Dev mailbox · PingPilot</title>
 <style>body{font-family:system-ui,sans-serif;max-width:760px;margin:2rem auto;padding:0 1rem;color:#111}article{border:1px solid #ddd;border-radius:8px;padding:1rem;margin:1rem 0}h2{font-size:1.05rem;margin:0}.meta{color:#666;font-size:.85rem}pre{white-space:pre-wrap;word-break:break-all}</style></head>

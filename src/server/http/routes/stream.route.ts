@@ -28,13 +28,9 @@ export function streamRoutes(s: Services) {
     const open = openStreams.get(userId) ?? 0;
     if (open >= MAX_STREAMS_PER_USER) {
       c.header("Retry-After", "30");
-      return sendError(
-        c,
-        429,
-        "RATE_LIMITED",
-        `Too many live-update streams are open for this account (at most ${MAX_STREAMS_PER_USER}). Close some dashboard tabs and reload.`,
-        { limit: MAX_STREAMS_PER_USER },
-      );
+      return sendError(c, 429, "RATE_LIMITED", `Too many live-update streams are open for this account (at most ${MAX_STREAMS_PER_USER}). Close some dashboard tabs and reload.`, {
+        limit: MAX_STREAMS_PER_USER,
+      });
     }
     openStreams.set(userId, open + 1);
     let released = false;

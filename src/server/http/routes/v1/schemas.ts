@@ -88,7 +88,9 @@ export const CreateEventBody = z
         .min(1, "category must not be empty: give the name of one of your categories.")
         .max(64, "category may be at most 64 characters (category names are 1–32).")
         .openapi({ example: "sale", description: "Name of one of your categories, matched case-insensitively." }),
-      description: text((s) => s.max(2000, "description may be at most 2,000 characters."), "description").optional().openapi({ example: "Someone bought the PRO plan", description: "Up to 2,000 characters. Default: \"A new <category> event has occurred!\"" }),
+      description: text((s) => s.max(2000, "description may be at most 2,000 characters."), "description")
+        .optional()
+        .openapi({ example: "Someone bought the PRO plan", description: 'Up to 2,000 characters. Default: "A new <category> event has occurred!"' }),
       fields: z
         .record(z.string(), fieldValue)
         .refine((o) => Object.keys(o).length <= 25, "fields may have at most 25 keys.")
@@ -99,8 +101,15 @@ export const CreateEventBody = z
           }
         })
         .optional()
-        .openapi({ example: { plan: "PRO", amount: 49, email: "ada@example.com" }, description: "Flat object, at most 25 keys of 1–64 characters; values are strings (≤ 1,024 characters), finite numbers or booleans." }),
-      tags: z.array(text((s) => s.max(32, "A tag may be at most 32 characters."), "A tag")).max(10, "At most 10 tags.").optional().openapi({ example: ["web"], description: "Up to 10 tags of at most 32 characters." }),
+        .openapi({
+          example: { plan: "PRO", amount: 49, email: "ada@example.com" },
+          description: "Flat object, at most 25 keys of 1–64 characters; values are strings (≤ 1,024 characters), finite numbers or booleans.",
+        }),
+      tags: z
+        .array(text((s) => s.max(32, "A tag may be at most 32 characters."), "A tag"))
+        .max(10, "At most 10 tags.")
+        .optional()
+        .openapi({ example: ["web"], description: "Up to 10 tags of at most 32 characters." }),
       timestamp: timestamp.optional(),
       notify: z.boolean().optional().openapi({ description: "false stores the event without notifying. Default true." }),
     },
@@ -142,15 +151,17 @@ export const ListEventsQuery = z.object({
 
 export const CreateCategoryBody = z
   .strictObject({
-    name: z.string().transform((v) => v.trim().toLowerCase()).pipe(z.string().regex(CATEGORY_NAME_PATTERN, `name must be ${CATEGORY_NAME_RULE}.`)).openapi({ example: "signup", description: "a-z, 0-9 and hyphens, 1–32 characters; stored lowercase." }),
+    name: z
+      .string()
+      .transform((v) => v.trim().toLowerCase())
+      .pipe(z.string().regex(CATEGORY_NAME_PATTERN, `name must be ${CATEGORY_NAME_RULE}.`))
+      .openapi({ example: "signup", description: "a-z, 0-9 and hyphens, 1–32 characters; stored lowercase." }),
     color: z.string().regex(COLOR_PATTERN, "color must look like #FF6B6B.").optional().openapi({ example: "#54A0FF", description: "#RRGGBB. Default: one of the presets." }),
     emoji: z.string().refine(isSingleEmoji, "emoji must be a single emoji.").optional().openapi({ example: "👤", description: "A single emoji." }),
   })
   .openapi("CreateCategory");
 
-export const Category = z
-  .object({ id: z.string(), name: z.string(), color: z.string(), emoji: z.string().nullable(), createdAt: z.string() })
-  .openapi("Category");
+export const Category = z.object({ id: z.string(), name: z.string(), color: z.string(), emoji: z.string().nullable(), createdAt: z.string() }).openapi("Category");
 
 export const Quota = z
   .object({
@@ -164,6 +175,4 @@ export const Quota = z
   })
   .openapi("Quota");
 
-export const ErrorBody = z
-  .object({ error: z.object({ code: z.string().openapi({ example: "VALIDATION_FAILED" }), message: z.string(), details: z.unknown().optional() }) })
-  .openapi("Error");
+export const ErrorBody = z.object({ error: z.object({ code: z.string().openapi({ example: "VALIDATION_FAILED" }), message: z.string(), details: z.unknown().optional() }) }).openapi("Error");

@@ -54,7 +54,29 @@ export const routes = [
     description: "Each delivery: channel, status (PENDING, SENDING, DELIVERED, FAILED), attempts, last error and status code, next attempt, delivered at.",
     security,
     request: { params: z.object({ id: z.string() }) },
-    responses: { 200: json(EventItem.extend({ deliveries: z.array(z.object({ id: z.string(), channel: z.string(), status: z.string(), attempts: z.number(), lastError: z.string().nullable(), lastStatusCode: z.number().nullable(), nextAttemptAt: z.string().nullable(), deliveredAt: z.string().nullable(), createdAt: z.string(), updatedAt: z.string() })) }), "The event"), 404: error("No such event of yours"), ...authErrors },
+    responses: {
+      200: json(
+        EventItem.extend({
+          deliveries: z.array(
+            z.object({
+              id: z.string(),
+              channel: z.string(),
+              status: z.string(),
+              attempts: z.number(),
+              lastError: z.string().nullable(),
+              lastStatusCode: z.number().nullable(),
+              nextAttemptAt: z.string().nullable(),
+              deliveredAt: z.string().nullable(),
+              createdAt: z.string(),
+              updatedAt: z.string(),
+            }),
+          ),
+        }),
+        "The event",
+      ),
+      404: error("No such event of yours"),
+      ...authErrors,
+    },
   }),
   createRoute({
     method: "get",
@@ -91,10 +113,11 @@ export const routes = [
   }),
 ];
 
+// biome-ignore lint/suspicious/noExplicitAny: registers on the v1 app and on the docs page's throwaway app, whose variables differ
 export function registerV1Docs(app: OpenAPIHono<any>) {
   app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", { type: "http", scheme: "bearer", description: "Your PingPilot API key (pp_…)" });
   for (const route of routes) app.openAPIRegistry.registerPath(route);
-  app.doc31("/openapi.json", (c) => ({
+  app.doc31("/openapi.json", () => ({
     openapi: "3.1.0",
     info: { title: "PingPilot API", version: "1.0.0", description: "Send events from your apps and read them back.", license: { name: "MIT", identifier: "MIT" } },
     // Relative to this document, so it is right behind any proxy or host name.

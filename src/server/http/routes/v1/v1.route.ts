@@ -10,7 +10,7 @@ import { PRESET_COLORS } from "@/shared/category";
 import { handleError, sendError } from "../../error-envelope";
 import { readBodyText } from "../../read-body";
 import { apiKeyAuth } from "../../middleware/api-key-auth";
-import { quotaHeaders, useQuota, type QuotaVars } from "../../middleware/quota-headers";
+import { quotaHeaders, setQuotaHeaders, type QuotaVars } from "../../middleware/quota-headers";
 import { rateLimit } from "../../middleware/rate-limit";
 import { registerV1Docs } from "./v1.docs";
 import { CreateCategoryBody, CreateEventBody, ListEventsQuery, MAX_BODY_BYTES, protoKeyPath } from "./schemas";
@@ -63,7 +63,7 @@ export function v1Routes(s: Services) {
       throw new AppError("VALIDATION_FAILED", "Idempotency-Key must be 1–255 characters.", [{ field: "Idempotency-Key", message: "1–255 characters" }]);
     }
     const { event, quota, replayed } = await ingestEvent(s, owner, { ...input, occurredAt: input.timestamp }, idempotencyKey);
-    if (quota) useQuota(c, quota);
+    if (quota) setQuotaHeaders(c, quota);
     if (replayed) c.header("Idempotent-Replayed", "true");
     return c.json(event, 202);
   };
@@ -101,7 +101,7 @@ export function v1Routes(s: Services) {
 
   app.get("/quota", async (c) => {
     const { plan, quota, categories } = await getUsage(s.db, s.env, c.get("apiKey"), s.clock());
-    useQuota(c, quota);
+    setQuotaHeaders(c, quota);
     return c.json({ plan, period: quota.period, limit: quota.limit, used: quota.used, remaining: quota.remaining, resetsAt: quota.resetsAt.toISOString(), categories });
   });
 

@@ -15,7 +15,15 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const eventCount = async () => Number((await t.db.selectFrom("event").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+const eventCount = async () =>
+  Number(
+    (
+      await t.db
+        .selectFrom("event")
+        .select((eb) => eb.fn.countAll().as("n"))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 const send = (body: unknown, key = a.key, headers: Record<string, string> = {}) => t.api("/api/v1/events", key, { json: body, headers });
 /** A body sent exactly as written (JSON.stringify would drop `__proto__` and escape lone surrogates its own way). */
 const sendRaw = (text: string, contentType = "application/json") => t.api("/api/v1/events", a.key, { body: text, headers: { "content-type": contentType } });
@@ -49,11 +57,17 @@ describe("POST /api/v1/events", () => {
   const big = "x".repeat(70 * 1024);
   const rejections: [string, () => Promise<Response>, number, string, RegExp?][] = [
     ["malformed JSON", () => t.api("/api/v1/events", a.key, { body: '{"category":', headers: { "content-type": "application/json" } }), 400, "BAD_REQUEST", /not valid JSON/],
-    ["a wrong content type", () => t.api("/api/v1/events", a.key, { body: "category=sale", headers: { "content-type": "application/x-www-form-urlencoded" } }), 400, "BAD_REQUEST", /application\/json/],
+    [
+      "a wrong content type",
+      () => t.api("/api/v1/events", a.key, { body: "category=sale", headers: { "content-type": "application/x-www-form-urlencoded" } }),
+      400,
+      "BAD_REQUEST",
+      /application\/json/,
+    ],
     ["no content type", () => t.api("/api/v1/events", a.key, { body: '{"category":"sale"}', method: "POST", headers: { "content-type": "" } }), 400, "BAD_REQUEST"],
     ["a missing Authorization header", () => t.request("/api/v1/events", { method: "POST", body: '{"category":"sale"}' }), 401, "UNAUTHENTICATED", /Authorization/],
     ["the wrong scheme", () => t.request("/api/v1/events", { method: "POST", body: '{"category":"sale"}', headers: { authorization: `Basic ${a.key}` } }), 401, "UNAUTHENTICATED", /Bearer/],
-    ["an unknown key", () => send({ category: "sale" }, "pp_" + "A".repeat(43)), 401, "UNAUTHENTICATED"],
+    ["an unknown key", () => send({ category: "sale" }, `pp_${"A".repeat(43)}`), 401, "UNAUTHENTICATED"],
     ["an unknown category", () => send({ category: "refund" }), 404, "NOT_FOUND", /refund.*POST \/api\/v1\/categories/],
     ["a missing category", () => send({ description: "x" }), 422, "VALIDATION_FAILED", /category/],
     ["26 fields", () => send({ category: "sale", fields: Object.fromEntries(Array.from({ length: 26 }, (_, i) => [`f${i}`, i])) }), 422, "VALIDATION_FAILED", /25 keys/],
@@ -61,7 +75,13 @@ describe("POST /api/v1/events", () => {
     ["a nested object", () => send({ category: "sale", fields: { customer: { id: 1 } } }), 422, "VALIDATION_FAILED", /fields\.customer/],
     ["an array value", () => send({ category: "sale", fields: { items: [1, 2] } }), 422, "VALIDATION_FAILED", /fields\.items/],
     ["a null value", () => send({ category: "sale", fields: { none: null } }), 422, "VALIDATION_FAILED", /fields\.none/],
-    ["a non-finite number", () => t.api("/api/v1/events", a.key, { body: '{"category":"sale","fields":{"amount":1e999}}', headers: { "content-type": "application/json" } }), 422, "VALIDATION_FAILED", /fields\.amount/],
+    [
+      "a non-finite number",
+      () => t.api("/api/v1/events", a.key, { body: '{"category":"sale","fields":{"amount":1e999}}', headers: { "content-type": "application/json" } }),
+      422,
+      "VALIDATION_FAILED",
+      /fields\.amount/,
+    ],
     ["a 65-character field name", () => send({ category: "sale", fields: { ["k".repeat(65)]: 1 } }), 422, "VALIDATION_FAILED", /64/],
     ["a 2,001-character description", () => send({ category: "sale", description: "d".repeat(2001) }), 422, "VALIDATION_FAILED", /description/],
     ["11 tags", () => send({ category: "sale", tags: Array.from({ length: 11 }, (_, i) => `t${i}`) }), 422, "VALIDATION_FAILED", /10 tags/],
@@ -80,7 +100,17 @@ describe("POST /api/v1/events", () => {
     ["a lone surrogate in a field value", () => sendRaw('{"category":"sale","fields":{"note":"\\udc00"}}'), 422, "VALIDATION_FAILED", /fields\.note.*lone surrogate/],
     ["a lone surrogate in a field name", () => sendRaw('{"category":"sale","fields":{"\\ud83d":1}}'), 422, "VALIDATION_FAILED", /lone surrogate/],
     ["a lone surrogate in a tag", () => sendRaw('{"category":"sale","tags":["\\ud83d"]}'), 422, "VALIDATION_FAILED", /tags\.0.*lone surrogate/],
-    ["bytes that are not UTF-8", () => t.api("/api/v1/events", a.key, { body: Buffer.from([...Buffer.from('{"category":"sale","description":"'), 0xff, 0xfe, ...Buffer.from('"}')]), headers: { "content-type": "application/json" } }), 400, "BAD_REQUEST", /UTF-8/],
+    [
+      "bytes that are not UTF-8",
+      () =>
+        t.api("/api/v1/events", a.key, {
+          body: Buffer.from([...Buffer.from('{"category":"sale","description":"'), 0xff, 0xfe, ...Buffer.from('"}')]),
+          headers: { "content-type": "application/json" },
+        }),
+      400,
+      "BAD_REQUEST",
+      /UTF-8/,
+    ],
     ["application/json-patch+json", () => sendRaw('{"category":"sale"}', "application/json-patch+json"), 400, "BAD_REQUEST", /application\/json/],
     ["application/json-seq", () => sendRaw('{"category":"sale"}', "application/json-seq"), 400, "BAD_REQUEST", /application\/json/],
     ["a category that is not a string", () => send({ category: 5 }), 422, "VALIDATION_FAILED", /category must be a string/],
@@ -280,7 +310,10 @@ describe("quotas", () => {
       const statuses = responses.map((r) => r.status);
       expect(statuses.filter((s) => s === 202)).toHaveLength(50);
       expect(statuses.filter((s) => s === 429)).toHaveLength(150);
-      const stored = await q.db.selectFrom("event").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
+      const stored = await q.db
+        .selectFrom("event")
+        .select((eb) => eb.fn.countAll().as("n"))
+        .executeTakeFirstOrThrow();
       expect(Number(stored.n)).toBe(60);
       const refused = responses.find((r) => r.status === 429)!;
       expect((await refused.json()).error.code).toBe("QUOTA_EXCEEDED");
@@ -331,7 +364,10 @@ describe("quotas", () => {
       expect(limited.headers.get("retry-after")).toBe("1");
       expect(limited.headers.get("x-ratelimit-remaining")).toBe("0");
       expect(limited.headers.get("x-quota-limit")).toBeTruthy();
-      const stored = await q.db.selectFrom("event").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
+      const stored = await q.db
+        .selectFrom("event")
+        .select((eb) => eb.fn.countAll().as("n"))
+        .executeTakeFirstOrThrow();
       expect(Number(stored.n)).toBe(2);
       clock.now += 1000;
       expect((await q.api("/api/v1/events", u.key, { json: { category: "burst" } })).status).toBe(202);

@@ -38,15 +38,8 @@ export function telegramWebhookRoutes(s: Services) {
     // The chat is the one Telegram (proven by the secret token) says sent the code; nothing else can set it.
     if (!/^-?\d{1,20}$/.test(String(chatId))) return c.json({ ok: true });
     const username = update.message?.chat?.username;
-    const linked = await redeemTelegramLinkCode(
-      s.db,
-      match[1]!,
-      { id: String(chatId), username: typeof username === "string" && /^\w{1,64}$/.test(username) ? username : undefined },
-      s.clock(),
-    );
-    const reply = linked
-      ? "✅ Linked. PingPilot will send your notifications to this chat."
-      : "This link code is not valid any more. Create a new one in PingPilot under Settings → Notifications.";
+    const linked = await redeemTelegramLinkCode(s.db, match[1]!, { id: String(chatId), username: typeof username === "string" && /^\w{1,64}$/.test(username) ? username : undefined }, s.clock());
+    const reply = linked ? "✅ Linked. PingPilot will send your notifications to this chat." : "This link code is not valid any more. Create a new one in PingPilot under Settings → Notifications.";
     await fetch(`${s.env.TELEGRAM_API_URL}/bot${s.env.TELEGRAM_BOT_TOKEN}/sendMessage`, {
       method: "POST",
       headers: { "content-type": "application/json" },
