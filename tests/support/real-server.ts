@@ -1,13 +1,12 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
-import { parseEnv } from "@/env";
 import { migrateToLatest } from "@/server/db/migrate";
 import { createApp } from "@/server/http/app";
 import type { Logger } from "@/server/log/logger";
 import { closeServices, createServices, type Services } from "@/server/services";
 import { createTestDatabase } from "./test-database";
-import { TEST_ORIGIN } from "./test-app";
+import { testEnv } from "./test-app";
 
 export type RealServer = { url: string; services: Services; close(): Promise<void> };
 
@@ -18,15 +17,7 @@ export type RealServer = { url: string; services: Services; close(): Promise<voi
  */
 export async function startRealServer(opts: { env?: Record<string, string>; logger?: Logger } = {}): Promise<RealServer> {
   const database = await createTestDatabase();
-  const env = parseEnv({
-    NODE_ENV: "test",
-    APP_URL: TEST_ORIGIN,
-    DATABASE_URL: database.url,
-    DATA_DIR: database.dataDir,
-    LOG_LEVEL: "silent",
-    AUTH_SECRET: "test-secret-0123456789abcdefghijklmnopqrstuvwxyz",
-    ...opts.env,
-  });
+  const env = testEnv(database, opts.env);
   const services = createServices(env, opts.logger ? { logger: opts.logger } : {});
   await migrateToLatest(services.db);
   const server = createServer(getRequestListener(createApp(services).fetch));

@@ -38,18 +38,22 @@ export type TestApp = Awaited<ReturnType<typeof startTestApp>>;
  * A PingPilot instance (services + Hono app) on a fresh database. Requests go through
  * app.request(), the same fetch handler the HTTP server uses.
  */
-export async function startTestApp(opts: { env?: Record<string, string>; clock?: { now: number } } = {}) {
-  const database = await createTestDatabase();
-  const env = parseEnv({
+/** The validated env of a test instance on `database`, with `overrides` on top. */
+export function testEnv(database: { url: string; dataDir: string }, overrides: Record<string, string> = {}) {
+  return parseEnv({
     NODE_ENV: "test",
     APP_URL: TEST_ORIGIN,
     DATABASE_URL: database.url,
     DATA_DIR: database.dataDir,
     LOG_LEVEL: "silent",
     AUTH_SECRET: "test-secret-0123456789abcdefghijklmnopqrstuvwxyz",
-    TRUST_PROXY: "true",
-    ...opts.env,
+    ...overrides,
   });
+}
+
+export async function startTestApp(opts: { env?: Record<string, string>; clock?: { now: number } } = {}) {
+  const database = await createTestDatabase();
+  const env = testEnv(database, { TRUST_PROXY: "true", ...opts.env });
   const mailer = captureMailer();
   const clock = opts.clock;
   const ticking = boundaryClock();

@@ -68,7 +68,20 @@ const detail = async (id: string) =>
     status: string;
     deliveries: { id: string; channel: string; status: string; attempts: number; lastError: string | null; lastStatusCode: number | null }[];
   };
-const settled = (id: string) => expect.poll(async () => (await detail(id)).deliveries.every((d) => d.status === "DELIVERED" || d.status === "FAILED"), { timeout: 15_000, interval: 50 }).toBe(true);
+/**
+ * Every delivery finished and the event's status rolled up. The roll-up follows each attempt's
+ * own update, so a read between the two sees the last delivery done and the event still PENDING.
+ */
+const settled = (id: string) =>
+  expect
+    .poll(
+      async () => {
+        const event = await detail(id);
+        return event.status !== "PENDING" && event.deliveries.every((d) => d.status === "DELIVERED" || d.status === "FAILED");
+      },
+      { timeout: 15_000, interval: 50 },
+    )
+    .toBe(true);
 
 describe("delivery", () => {
   it("one event reaches all seven channels", async () => {
