@@ -117,8 +117,20 @@ export async function startTestApp(opts: { env?: Record<string, string>; clock?:
     return { status: res.status, data: body.result?.data, error: body.error };
   }
 
+  /** Rows in a table (the whole table: each test file has its own database). */
+  const countRows = async (table: "auth_user" | "user" | "api_key" | "auth_session" | "event") =>
+    Number(
+      (
+        await services.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
   return {
     app,
+    countRows,
     signUpWithKey,
     api,
     trpc,

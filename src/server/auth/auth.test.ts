@@ -8,15 +8,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const me = (cookie?: string) => t.request("/trpc/user.me", { cookie });
-const countRows = async (table: "auth_user" | "user" | "api_key" | "auth_session") =>
-  Number(
-    (
-      await t.db
-        .selectFrom(table)
-        .select((eb) => eb.fn.countAll().as("n"))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
+const countRows = (table: Parameters<TestApp["countRows"]>[0]) => t.countRows(table);
 
 describe("sign-up", () => {
   it("creates the auth identity, the PingPilot user linked by external_id and exactly one API key", async () => {

@@ -69,18 +69,22 @@ async function seed(t: TestApp, email: string, n: number, withSlack: boolean) {
 const eventIdOf = (raw: string) => /[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}/.exec(raw)?.[0];
 const countBy = (ids: (string | undefined)[]) => ids.reduce((m, id) => (id ? m.set(id, (m.get(id) ?? 0) + 1) : m), new Map<string, number>());
 
+/** An app whose users can send 1,000 events at once to the local fakes. */
+const startLoadApp = () =>
+  startTestApp({
+    env: {
+      ALLOW_INSECURE_WEBHOOK_URLS: "true",
+      ALLOW_PRIVATE_WEBHOOK_TARGETS: "true",
+      SLACK_WEBHOOK_URL_BASE: slack.url,
+      API_RATE_LIMIT_BURST: "100000",
+      API_RATE_LIMIT_PER_SECOND: "100000",
+      PLAN_EVENT_LIMIT: "100000",
+    },
+  });
+
 describe("delivery across processes", () => {
   it("kill -9 while 1,000 events are being delivered, then restart: every event reaches every channel", { timeout: 120_000 }, async () => {
-    const t = await startTestApp({
-      env: {
-        ALLOW_INSECURE_WEBHOOK_URLS: "true",
-        ALLOW_PRIVATE_WEBHOOK_TARGETS: "true",
-        SLACK_WEBHOOK_URL_BASE: slack.url,
-        API_RATE_LIMIT_BURST: "100000",
-        API_RATE_LIMIT_PER_SECOND: "100000",
-        PLAN_EVENT_LIMIT: "100000",
-      },
-    });
+    const t = await startLoadApp();
     try {
       receiver.reset();
       slack.reset();
@@ -130,16 +134,7 @@ describe("delivery across processes", () => {
 
   const workers = dialectUnderTest() === "postgres" ? 2 : 1;
   it(`${workers} worker process(es) over 1,000 deliveries never send one twice, and every worker works`, { timeout: 120_000 }, async () => {
-    const t = await startTestApp({
-      env: {
-        ALLOW_INSECURE_WEBHOOK_URLS: "true",
-        ALLOW_PRIVATE_WEBHOOK_TARGETS: "true",
-        SLACK_WEBHOOK_URL_BASE: slack.url,
-        API_RATE_LIMIT_BURST: "100000",
-        API_RATE_LIMIT_PER_SECOND: "100000",
-        PLAN_EVENT_LIMIT: "100000",
-      },
-    });
+    const t = await startLoadApp();
     const children: ChildProcess[] = [];
     try {
       receiver.reset();
