@@ -32,8 +32,10 @@ export function EventDetail({ id }: { id: string }) {
     ...trpc.event.get.queryOptions({ id }),
     staleTime: 0,
     retry: (count, error) => !isNotFound(error) && count < 2,
-    // Poll only while something is still on its way, so status changes show without a reload.
-    refetchInterval: (query) => (query.state.data?.deliveries.some((d) => inFlight(d.status)) ? POLL_MS : false),
+    // Poll only while something is still on its way, so status changes show without a reload. The
+    // event's own status is rolled up just after its deliveries', so a read can fall between them:
+    // keep polling until both have settled.
+    refetchInterval: ({ state: { data } }) => (data && (inFlight(data.status) || data.deliveries.some((d) => inFlight(d.status))) ? POLL_MS : false),
   });
   const categories = useQuery(trpc.category.list.queryOptions());
 
