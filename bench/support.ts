@@ -19,9 +19,9 @@ export async function seedDatabase() {
   const env = parseEnv({ DATABASE_URL: file, DATA_DIR: dir, AUTH_SECRET: "bench-secret-0123456789abcdefghijklmnopqrstuvwxyz" });
   const db = createDb(env.database);
   await migrateToLatest(db);
-  const user = await ensureAppUser(db, { externalId: "bench-user", email: "bench@example.com", name: "Bench" }, "PRO");
-  const { key } = await createApiKey(db, user.id, "bench");
-  await createCategory(db, user.id, { name: "sale", color: "#FFEB3B", emoji: "💰" }, 100);
+  const user = await ensureAppUser(db, { externalId: "bench-user", email: "bench@example.com", name: "Bench" }, "PRO", new Date());
+  const { key } = await createApiKey(db, user.id, "bench", new Date());
+  await createCategory({ db, env, clock: () => new Date() }, { userId: user.id, plan: "PRO" }, { name: "sale", color: "#FFEB3B", emoji: "💰" });
   await db.destroy();
   return { dir, file, key };
 }

@@ -49,13 +49,13 @@ const SEND_TESTS_PER_MINUTE = 5;
 export function createServices(env: Env, overrides: Partial<Pick<Services, "logger" | "mailer" | "clock">> = {}): Services {
   const logger = overrides.logger ?? createLogger(env.LOG_LEVEL);
   const db = createDb(env.database, (err) => logger.warn({ err }, "idle database connection closed by the server"));
-  const mailer = overrides.mailer ?? createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, db, logger, devMailbox: env.DEV_MAILBOX });
   const clock = overrides.clock ?? (() => new Date());
+  const mailer = overrides.mailer ?? createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, db, logger, clock, devMailbox: env.DEV_MAILBOX });
   const now = () => clock().getTime();
   const realtime = createRealtimeBus(env, logger);
   const apiKeyCache = createApiKeyCache(API_KEY_CACHE_TTL_MS, { broadcast: realtime.broadcast, now });
   realtime.onInternal(apiKeyCache.apply);
-  const auth = createAuth({ env, db, mailer, logger, onAccountDeleted: apiKeyCache.evictAccount });
+  const auth = createAuth({ env, db, mailer, logger, clock, onAccountDeleted: apiKeyCache.evictAccount });
   const throttle = createThrottle({
     windowMs: env.AUTH_THROTTLE_WINDOW_SECONDS * 1000,
     ipMax: env.AUTH_THROTTLE_IP_MAX,

@@ -5,6 +5,7 @@
  * mistake in the channel's signing cannot hide behind the same mistake in its verification.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { testClock } from "../support/test-app";
 import { retryAfterHeader, startFakeServer, type FakeReply, type FakeRequest, type FakeServer } from "./fake-http";
 
 export type WebhookReceiverRequest = FakeRequest & {
@@ -20,8 +21,10 @@ export type WebhookReceiverFake = FakeServer<WebhookReceiverRequest> & {
   setSecret(secret: string | undefined): void;
 };
 
-export async function startWebhookReceiverFake(opts: { port?: number; secret?: string; toleranceSeconds?: number } = {}): Promise<WebhookReceiverFake> {
+export async function startWebhookReceiverFake(opts: { port?: number; secret?: string; toleranceSeconds?: number; now?: () => Date } = {}): Promise<WebhookReceiverFake> {
   let secret = opts.secret;
+  // The receiver's clock agrees with the sender's, as NTP-synced servers do (the tests' clock when it is shifted).
+  const now = opts.now ?? testClock();
   const tolerance = opts.toleranceSeconds ?? 300;
   const path = "/hooks/pingpilot";
 
@@ -32,7 +35,7 @@ export async function startWebhookReceiverFake(opts: { port?: number; secret?: s
       req.verified = null;
       return { status: 204 };
     }
-    const reason = checkSignature(secret, req, tolerance);
+    const reason = checkSignature(secret, req, tolerance, now().getTime() / 1000);
     req.verified = !reason;
     req.reason = reason;
     return reason ? { status: 401, body: { error: reason } } : { status: 204 };
@@ -61,12 +64,12 @@ export async function startWebhookReceiverFake(opts: { port?: number; secret?: s
 }
 
 /** The Standard Webhooks check; returns why the request is refused, or undefined. */
-function checkSignature(secret: string, req: FakeRequest, toleranceSeconds: number): string | undefined {
+function checkSignature(secret: string, req: FakeRequest, toleranceSeconds: number, nowSeconds: number): string | undefined {
   const id = req.headers["webhook-id"];
   const timestamp = req.headers["webhook-timestamp"];
   const signatures = req.headers["webhook-signature"];
   if (typeof id !== "string" || typeof timestamp !== "string" || typeof signatures !== "string") return "missing webhook-id, webhook-timestamp or webhook-signature";
-  if (!/^\d+$/.test(timestamp) || Math.abs(Date.now() / 1000 - Number(timestamp)) > toleranceSeconds) return "timestamp outside the tolerance";
+  if (!/^\d+$/.test(timestamp) || Math.abs(nowSeconds - Number(timestamp)) > toleranceSeconds) return "timestamp outside the tolerance";
   const key = Buffer.from(secret.replace(/^whsec_/, ""), "base64");
   const expected = createHmac("sha256", key).update(`${id}.${timestamp}.${req.rawBody}`).digest();
   const valid = signatures.split(" ").some((entry) => {

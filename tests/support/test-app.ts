@@ -32,6 +32,9 @@ function boundaryClock(): (() => Date) | undefined {
   return () => new Date(Date.now() + offset);
 }
 
+/** The clock a test's own parts (fake receivers, channel contexts) read: the boundary clock when set. */
+export const testClock = (): (() => Date) => boundaryClock() ?? (() => new Date());
+
 export type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 
 /**

@@ -1,9 +1,9 @@
 import { sql } from "kysely";
-import { isoNow, isPostgres, type Db } from "@/server/db/db";
+import { isPostgres, type Db } from "@/server/db/db";
 import { newId } from "@/server/db/id";
 
-export function insertApiKey(db: Db, row: { userId: string; name: string; prefix: string; hash: string }) {
-  return db.insertInto("api_key").values({ id: newId(), user_id: row.userId, name: row.name, prefix: row.prefix, key_hash: row.hash, created_at: isoNow() }).returningAll().executeTakeFirstOrThrow();
+export function insertApiKey(db: Db, row: { userId: string; name: string; prefix: string; hash: string }, now: string) {
+  return db.insertInto("api_key").values({ id: newId(), user_id: row.userId, name: row.name, prefix: row.prefix, key_hash: row.hash, created_at: now }).returningAll().executeTakeFirstOrThrow();
 }
 
 /** Serializes key creation per user on PostgreSQL (SQLite has one writer), so the cap holds under concurrency. */
@@ -30,8 +30,8 @@ export function findUnrevealedApiKey(db: Db, userId: string) {
 }
 
 /** Conditional on revealed_at IS NULL, so two concurrent reveals cannot both win. */
-export async function updateApiKeySecretOnReveal(db: Db, id: string, next: { prefix: string; hash: string }) {
-  const result = await db.updateTable("api_key").set({ prefix: next.prefix, key_hash: next.hash, revealed_at: isoNow() }).where("id", "=", id).where("revealed_at", "is", null).executeTakeFirst();
+export async function updateApiKeySecretOnReveal(db: Db, id: string, next: { prefix: string; hash: string }, now: string) {
+  const result = await db.updateTable("api_key").set({ prefix: next.prefix, key_hash: next.hash, revealed_at: now }).where("id", "=", id).where("revealed_at", "is", null).executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 

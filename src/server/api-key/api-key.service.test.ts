@@ -17,7 +17,7 @@ describe("API keys", () => {
     await t.signUp("keys@example.com");
     const userId = await appUserId("keys@example.com");
     // The sign-up key plus these fill the account's allowance.
-    const keys = await Promise.all(Array.from({ length: MAX_ACTIVE_API_KEYS - 1 }, (_, i) => createApiKey(t.db, userId, `k${i}`)));
+    const keys = await Promise.all(Array.from({ length: MAX_ACTIVE_API_KEYS - 1 }, (_, i) => createApiKey(t.db, userId, `k${i}`, t.services.clock())));
     for (const k of keys) expect(k.key).toMatch(/^pp_[0-9A-Za-z]{43}$/);
     expect(new Set(keys.map((k) => k.key)).size).toBe(MAX_ACTIVE_API_KEYS - 1);
   });
@@ -40,16 +40,16 @@ describe("API keys", () => {
     const shown = results.map((r) => r.result.data).filter(Boolean);
     expect(shown).toHaveLength(1);
     const userId = await appUserId("once@example.com");
-    expect(await revealNewApiKey(t.db, userId)).toBeNull();
+    expect(await revealNewApiKey(t.db, userId, t.services.clock())).toBeNull();
     expect(await authenticateApiKey(t.db, t.services.apiKeyCache, shown[0].key)).toEqual({ keyId: shown[0].id, userId, plan: "PRO" });
   });
 
   it("a revoked or unknown key authenticates nothing", async () => {
     await t.signUp("revoked@example.com");
     const userId = await appUserId("revoked@example.com");
-    const created = await createApiKey(t.db, userId, "to revoke");
+    const created = await createApiKey(t.db, userId, "to revoke", t.services.clock());
     expect(await authenticateApiKey(t.db, t.services.apiKeyCache, created.key)).toBeDefined();
-    await revokeApiKey(t.db, t.services.apiKeyCache, userId, created.id);
+    await revokeApiKey(t.db, t.services.apiKeyCache, userId, created.id, t.services.clock());
     expect(await authenticateApiKey(t.db, t.services.apiKeyCache, created.key)).toBeUndefined();
     expect(await authenticateApiKey(t.db, t.services.apiKeyCache, `${created.key.slice(0, -1)}x`)).toBeUndefined();
     expect(await authenticateApiKey(t.db, t.services.apiKeyCache, "not-a-key")).toBeUndefined();

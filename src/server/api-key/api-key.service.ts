@@ -1,5 +1,5 @@
 import type { Db } from "@/server/db/db";
-import { isoNow, toDate } from "@/server/db/db";
+import { toDate } from "@/server/db/db";
 import type { ApiKey } from "@/server/db/types";
 import { AppError } from "@/server/errors";
 import type { Plan } from "@/shared/current-user";
@@ -37,14 +37,14 @@ export function toApiKeyDto(row: ApiKey) {
  */
 export const MAX_ACTIVE_API_KEYS = 20;
 
-async function insertNewKey(db: Db, userId: string, name: string) {
+async function insertNewKey(db: Db, userId: string, name: string, now: Date) {
   const { key, hash, prefix } = generateApiKey();
-  const row = await insertApiKey(db, { userId, name: name.trim() || "Unnamed key", prefix, hash });
+  const row = await insertApiKey(db, { userId, name: name.trim() || "Unnamed key", prefix, hash }, now.toISOString());
   return { ...toApiKeyDto({ ...row, revealed_at: null }), key };
 }
 
 /** A new key, within MAX_ACTIVE_API_KEYS; the full key is in this result only. */
-export async function createApiKey(db: Db, userId: string, name: string) {
+export async function createApiKey(db: Db, userId: string, name: string, now: Date) {
   return db.transaction().execute(async (trx) => {
     await lockUserForKeyWrite(trx, userId);
     if ((await countActiveApiKeys(trx, userId)) >= MAX_ACTIVE_API_KEYS) {
@@ -52,7 +52,7 @@ export async function createApiKey(db: Db, userId: string, name: string) {
         limit: MAX_ACTIVE_API_KEYS,
       });
     }
-    return insertNewKey(trx, userId, name);
+    return insertNewKey(trx, userId, name, now);
   });
 }
 
@@ -62,8 +62,8 @@ export async function listApiKeys(db: Db, userId: string) {
 
 const notFound = () => new AppError("NOT_FOUND", "API key not found or already revoked.");
 
-export async function revokeApiKey(db: Db, cache: ApiKeyCache, userId: string, id: string) {
-  if (!(await updateApiKeyRevoked(db, userId, id, isoNow()))) throw notFound();
+export async function revokeApiKey(db: Db, cache: ApiKeyCache, userId: string, id: string, now: Date) {
+  if (!(await updateApiKeyRevoked(db, userId, id, now.toISOString()))) throw notFound();
   await cache.evictKey(id);
 }
 
@@ -72,12 +72,12 @@ export async function revokeApiKey(db: Db, cache: ApiKeyCache, userId: string, i
  * active keys stays the same (so rotating works at the cap), and of two concurrent rotations
  * of one key only one succeeds.
  */
-export async function rotateApiKey(db: Db, cache: ApiKeyCache, userId: string, id: string) {
+export async function rotateApiKey(db: Db, cache: ApiKeyCache, userId: string, id: string, now: Date) {
   const created = await db.transaction().execute(async (trx) => {
     await lockUserForKeyWrite(trx, userId);
     const old = await findApiKeyById(trx, userId, id);
-    if (!old || !(await updateApiKeyRevoked(trx, userId, id, isoNow()))) throw notFound();
-    return insertNewKey(trx, userId, old.name);
+    if (!old || !(await updateApiKeyRevoked(trx, userId, id, now.toISOString()))) throw notFound();
+    return insertNewKey(trx, userId, old.name, now);
   });
   await cache.evictKey(id);
   return created;
@@ -88,11 +88,11 @@ export async function rotateApiKey(db: Db, cache: ApiKeyCache, userId: string, i
  * re-keying it at the moment it is shown: the full key exists only in this response and
  * the database keeps the hash. Later calls return null.
  */
-export async function revealNewApiKey(db: Db, userId: string) {
+export async function revealNewApiKey(db: Db, userId: string, now: Date) {
   const unrevealed = await findUnrevealedApiKey(db, userId);
   if (!unrevealed) return null;
   const { key, hash, prefix } = generateApiKey();
-  const won = await updateApiKeySecretOnReveal(db, unrevealed.id, { prefix, hash });
+  const won = await updateApiKeySecretOnReveal(db, unrevealed.id, { prefix, hash }, now.toISOString());
   return won ? { id: unrevealed.id, name: unrevealed.name, prefix, key } : null;
 }
 

@@ -18,6 +18,8 @@ export type AuthDeps = {
   db: Db;
   mailer: Mailer;
   logger: Logger;
+  /** Stamps the PingPilot user rows written from Better Auth's hooks. */
+  clock: () => Date;
   /** Told after an auth user is deleted (by its id), so its API keys stop at once on every instance. */
   onAccountDeleted?: (authUserId: string) => Promise<void>;
 };
@@ -79,7 +81,7 @@ async function requireVerifiedCurrentEmail(ctx: Parameters<Parameters<typeof cre
   });
 }
 
-export function createAuth({ env, db, mailer, logger, onAccountDeleted }: AuthDeps) {
+export function createAuth({ env, db, mailer, logger, clock, onAccountDeleted }: AuthDeps) {
   const send = (to: string, mail: { subject: string; text: string; html: string }) => mailer.send({ to, ...mail });
   const { oauth } = env;
 
@@ -201,7 +203,7 @@ export function createAuth({ env, db, mailer, logger, onAccountDeleted }: AuthDe
         create: {
           after: async (user) => {
             try {
-              await ensureAppUser(db, { externalId: user.id, email: user.email, name: user.name }, env.DEFAULT_PLAN);
+              await ensureAppUser(db, { externalId: user.id, email: user.email, name: user.name }, env.DEFAULT_PLAN, clock());
             } catch (error) {
               // Completed on the user's next request (getCurrentUser), so sign-up itself still succeeds.
               logger.error({ err: error, userId: user.id }, "creating the PingPilot user failed; it will be retried");
@@ -217,7 +219,7 @@ export function createAuth({ env, db, mailer, logger, onAccountDeleted }: AuthDe
                 logger.error({ err, userId: user.id }, "telling the previous address about an email change failed"),
               );
             }
-            await syncUserProfile(db, user.id, { email: user.email, name: user.name });
+            await syncUserProfile(db, user.id, { email: user.email, name: user.name }, clock());
           },
         },
         delete: {
@@ -236,7 +238,7 @@ export function createAuth({ env, db, mailer, logger, onAccountDeleted }: AuthDe
           after: async (account) => {
             if (account.providerId !== "discord") return;
             const user = await findUserByExternalId(db, account.userId);
-            if (user) await connectDiscordAccount(db, user.id, account.accountId);
+            if (user) await connectDiscordAccount(db, user.id, account.accountId, clock());
           },
         },
       },

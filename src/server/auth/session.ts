@@ -20,11 +20,13 @@ export async function resolveSession(s: Services, headers: Headers): Promise<{ i
   const setCookies = out.getSetCookie();
   if (!response) return { info: null, setCookies };
   const { session, user } = response;
+  // Better Auth stamps and slides sessions on the wall clock, so the absolute lifetime is
+  // measured on the same clock, not the services' one.
   if (new Date(session.createdAt).getTime() + ABSOLUTE_SESSION_LIFETIME_MS <= Date.now()) {
     await deleteSessionByToken(s.db, session.token);
     return { info: null, setCookies };
   }
-  const appUser = await ensureAppUser(s.db, { externalId: user.id, email: user.email, name: user.name }, s.env.DEFAULT_PLAN);
+  const appUser = await ensureAppUser(s.db, { externalId: user.id, email: user.email, name: user.name }, s.env.DEFAULT_PLAN, s.clock());
   return {
     setCookies,
     info: {

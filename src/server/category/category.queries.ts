@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { isoNow, isPostgres, type Db } from "@/server/db/db";
+import { isPostgres, type Db } from "@/server/db/db";
 import { newId } from "@/server/db/id";
 
 const columns = ["id", "user_id", "name", "color", "emoji", "created_at", "updated_at"] as const;
@@ -63,8 +63,7 @@ export async function lockUserForCategoryWrite(db: Db, userId: string) {
   if (isPostgres(db)) await sql`select id from "user" where id = ${userId} for update`.execute(db);
 }
 
-export function insertCategory(db: Db, row: { userId: string; name: string; color: string; emoji: string | null }) {
-  const now = isoNow();
+export function insertCategory(db: Db, row: { userId: string; name: string; color: string; emoji: string | null }, now: string) {
   return db
     .insertInto("category")
     .values({ id: newId(), user_id: row.userId, name: row.name, color: row.color, emoji: row.emoji, created_at: now, updated_at: now })
@@ -72,10 +71,10 @@ export function insertCategory(db: Db, row: { userId: string; name: string; colo
     .executeTakeFirstOrThrow();
 }
 
-export function updateCategoryStyle(db: Db, userId: string, id: string, patch: { color?: string; emoji?: string | null }) {
+export function updateCategoryStyle(db: Db, userId: string, id: string, patch: { color?: string; emoji?: string | null }, now: string) {
   return db
     .updateTable("category")
-    .set({ ...patch, updated_at: isoNow() })
+    .set({ ...patch, updated_at: now })
     .where("user_id", "=", userId)
     .where("id", "=", id)
     .returning(columns)

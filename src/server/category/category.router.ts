@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { limitsFor } from "@/server/quota/quota.service";
 import { protectedProcedure, router } from "@/server/trpc/init";
 import { COLOR_PATTERN, isSingleEmoji } from "@/shared/category";
 import { createCategory, createQuickStartCategories, deleteCategory, listCategories, updateCategory } from "./category.service";
@@ -12,10 +11,10 @@ export const categoryRouter = router({
   list: protectedProcedure.query(({ ctx }) => listCategories(ctx.services.db, ctx.user.id, ctx.services.clock())),
   create: protectedProcedure
     .input(z.object({ name: z.string().max(64), color, emoji: emoji.optional() }))
-    .mutation(({ ctx, input }) => createCategory(ctx.services.db, ctx.user.id, input, limitsFor(ctx.user.plan, ctx.services.env).categories)),
+    .mutation(({ ctx, input }) => createCategory(ctx.services, { userId: ctx.user.id, plan: ctx.user.plan }, input)),
   update: protectedProcedure
     .input(byId.extend({ color: color.optional(), emoji: emoji.optional() }))
-    .mutation(({ ctx, input: { id, ...patch } }) => updateCategory(ctx.services.db, ctx.user.id, id, patch)),
+    .mutation(({ ctx, input: { id, ...patch } }) => updateCategory(ctx.services, ctx.user.id, id, patch)),
   delete: protectedProcedure.input(byId).mutation(({ ctx, input }) => deleteCategory(ctx.services.db, ctx.user.id, input.id)),
-  quickStart: protectedProcedure.mutation(({ ctx }) => createQuickStartCategories(ctx.services.db, ctx.user.id, limitsFor(ctx.user.plan, ctx.services.env).categories)),
+  quickStart: protectedProcedure.mutation(({ ctx }) => createQuickStartCategories(ctx.services, { userId: ctx.user.id, plan: ctx.user.plan })),
 });

@@ -1,6 +1,9 @@
 import type { Db } from "@/server/db/db";
 import { toDate } from "@/server/db/db";
 import { AppError } from "@/server/errors";
+import { limitsFor } from "@/server/quota/quota.service";
+import type { Services } from "@/server/services";
+import type { Plan } from "@/shared/current-user";
 import { CATEGORY_NAME_RULE, CATEGORY_NAME_PATTERN, QUICK_START_CATEGORIES, normalizeCategoryName } from "@/shared/category";
 import { closedDaysWithin, dayRollups } from "@/server/stats/rollup.service";
 import { distinctFieldNamesSince } from "@/server/stats/stats.queries";
@@ -53,20 +56,27 @@ function limitError(limit: number) {
   return new AppError("FORBIDDEN", `Your plan allows ${limit} categories. Delete one or upgrade to add more.`, { limit });
 }
 
+/** What writing categories needs: the database, the plan limits' overrides and the clock. */
+export type CategoryDeps = Pick<Services, "db" | "env" | "clock">;
+type Account = { userId: string; plan: Plan };
+
 /** Creates a category within the plan's category limit; names are unique per user. */
-export async function createCategory(db: Db, userId: string, input: CategoryInput, categoryLimit: number) {
+export async function createCategory({ db, env, clock }: CategoryDeps, { userId, plan }: Account, input: CategoryInput) {
   const name = normalizeCategoryName(input.name);
   if (!CATEGORY_NAME_PATTERN.test(name)) throw new AppError("VALIDATION_FAILED", `Category name must be ${CATEGORY_NAME_RULE}.`, { field: "name" });
+  const categoryLimit = limitsFor(plan, env).categories;
   return db.transaction().execute(async (trx) => {
     await lockUserForCategoryWrite(trx, userId);
     if (await findCategoryByName(trx, userId, name)) throw new AppError("CONFLICT", `You already have a category named "${name}".`, { field: "name" });
     if ((await countCategories(trx, userId)) >= categoryLimit) throw limitError(categoryLimit);
-    return toCategoryDto(await insertCategory(trx, { userId, name, color: input.color.toUpperCase(), emoji: input.emoji ?? null }));
+    return toCategoryDto(await insertCategory(trx, { userId, name, color: input.color.toUpperCase(), emoji: input.emoji ?? null }, clock().toISOString()));
   });
 }
 
 /** Adds bug / sale / question, skipping names already present and stopping at the plan limit. */
-export async function createQuickStartCategories(db: Db, userId: string, categoryLimit: number) {
+export async function createQuickStartCategories({ db, env, clock }: CategoryDeps, { userId, plan }: Account) {
+  const categoryLimit = limitsFor(plan, env).categories;
+  const now = clock().toISOString();
   return db.transaction().execute(async (trx) => {
     await lockUserForCategoryWrite(trx, userId);
     let count = await countCategories(trx, userId);
@@ -76,7 +86,7 @@ export async function createQuickStartCategories(db: Db, userId: string, categor
       if (await findCategoryByName(trx, userId, preset.name)) skipped.push({ name: preset.name, reason: "exists" });
       else if (count >= categoryLimit) skipped.push({ name: preset.name, reason: "limit" });
       else {
-        await insertCategory(trx, { userId, ...preset });
+        await insertCategory(trx, { userId, ...preset }, now);
         created.push(preset.name);
         count++;
       }
@@ -85,8 +95,8 @@ export async function createQuickStartCategories(db: Db, userId: string, categor
   });
 }
 
-export async function updateCategory(db: Db, userId: string, id: string, patch: { color?: string; emoji?: string | null }) {
-  const row = await updateCategoryStyle(db, userId, id, { ...patch, color: patch.color?.toUpperCase() });
+export async function updateCategory({ db, clock }: Pick<Services, "db" | "clock">, userId: string, id: string, patch: { color?: string; emoji?: string | null }) {
+  const row = await updateCategoryStyle(db, userId, id, { ...patch, color: patch.color?.toUpperCase() }, clock().toISOString());
   if (!row) throw new AppError("NOT_FOUND", "Category not found.");
   return toCategoryDto(row);
 }

@@ -32,7 +32,10 @@ export function createDb(config: Env["database"], onIdleClientError: (err: Error
 
 const sqliteHandles = new WeakMap<Db, { raw: SQLite.Database; prepare: (sql: string) => SQLite.Statement }>();
 
-export type SyncRun = <R>(query: Compilable<R>) => R[];
+/** SQL text and its parameters, compiled already (see db/prepared.ts). */
+export type RawQuery<R = unknown> = { readonly sql: string; readonly parameters: readonly unknown[]; readonly __row?: R };
+
+export type SyncRun = <R>(query: Compilable<R> | RawQuery<R>) => R[];
 
 /**
  * SQLite only (undefined elsewhere): runs `work` as one synchronous SQLite transaction while
@@ -44,7 +47,7 @@ export function syncSqliteTransaction(db: Db) {
   const handle = sqliteHandles.get(db);
   if (!handle) return undefined;
   const run: SyncRun = (query) => {
-    const { sql, parameters } = query.compile();
+    const { sql, parameters } = "compile" in query ? query.compile() : query;
     const statement = handle.prepare(sql);
     if (statement.reader) return statement.all(parameters as unknown[]) as never[];
     statement.run(parameters as unknown[]);
@@ -73,9 +76,10 @@ function withStatementCache(sqlite: SQLite.Database, max = 500) {
   };
 }
 
-/** Timestamps are written as ISO-8601 UTC strings: sortable text on SQLite, parsed into timestamptz on PostgreSQL. */
-export const isoNow = () => new Date().toISOString();
-/** Read side: pg returns Date, SQLite returns the stored string. */
+/**
+ * Timestamps are written as ISO-8601 UTC strings (from the services' clock): sortable text on
+ * SQLite, parsed into timestamptz on PostgreSQL. Read side: pg returns Date, SQLite the string.
+ */
 export const toDate = (v: Date | string) => (v instanceof Date ? v : new Date(v));
 
 /** Where the dialects differ, queries ask this (and say so). */

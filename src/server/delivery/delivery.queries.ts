@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { isoNow, isPostgres, type Db } from "@/server/db/db";
+import { isPostgres, type Db } from "@/server/db/db";
 import { newId } from "@/server/db/id";
 import type { DeliveryStatus, EventStatus } from "@/server/db/types";
 
@@ -75,8 +75,8 @@ export function updateDeliveryAfterAttempt(
   db: Db,
   id: string,
   next: { status: DeliveryStatus; attempts: number; nextAttemptAt?: string; lastError?: string | null; lastStatusCode?: number | null; deliveredAt?: string },
+  now: string,
 ) {
-  const now = isoNow();
   return db
     .updateTable("delivery")
     .set({

@@ -1,5 +1,5 @@
 import type { Env } from "@/env";
-import { isoNow, toDate, type Db } from "@/server/db/db";
+import { toDate, type Db } from "@/server/db/db";
 import { AppError } from "@/server/errors";
 import type { Logger } from "@/server/log/logger";
 import type { Mailer } from "@/server/mail/mailer";
@@ -50,7 +50,7 @@ export function notificationFromRow(row: ContextRow, appUrl: string): Notificati
 }
 
 /** Server configuration and helpers for one send, with the delivery timeout on every request. */
-export function channelContext(deps: Pick<DeliveryDeps, "db" | "env" | "mailer" | "timeoutMs">, userId: string, channel: ChannelName): ChannelContext {
+export function channelContext(deps: Pick<DeliveryDeps, "db" | "env" | "mailer" | "timeoutMs" | "clock">, userId: string, channel: ChannelName): ChannelContext {
   const { env } = deps;
   // Read at every send: a URL saved under a more permissive setting stops working when it is turned off.
   const policy = userUrlPolicy(env);
@@ -62,7 +62,8 @@ export function channelContext(deps: Pick<DeliveryDeps, "db" | "env" | "mailer" 
     mailer: deps.mailer,
     fetch: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(deps.timeoutMs) }),
     userUrls: { policy, request: (url, init) => outbound.request(url, { ...init, signal: AbortSignal.timeout(deps.timeoutMs) }) },
-    saveConfig: (patch) => updateChannelConfig(deps.db, userId, channel, patch),
+    saveConfig: (patch) => updateChannelConfig(deps.db, userId, channel, patch, deps.clock()),
+    now: deps.clock,
   };
 }
 
@@ -107,24 +108,30 @@ export async function attemptDelivery(deps: DeliveryDeps, claimed: { id: string;
     if (outcome.kind === "retry" && outcome.detail) deps.logger.info({ deliveryId: claimed.id, channel, reason: outcome.detail }, "could not reach a user-supplied URL");
   }
   const finishedAt = deps.clock();
+  const finished = finishedAt.toISOString();
   const durationMs = finishedAt.getTime() - startedAt.getTime();
   const statusCode = outcome.statusCode;
   const error = outcome.kind === "delivered" ? undefined : outcome.error;
   await insertAttempt(deps.db, { deliveryId: claimed.id, attempt, outcome: outcome.kind, statusCode, error, durationMs, startedAt: startedAt.toISOString() });
 
   if (outcome.kind === "delivered") {
-    await updateDeliveryAfterAttempt(deps.db, claimed.id, { status: "DELIVERED", attempts: attempt, deliveredAt: finishedAt.toISOString(), lastStatusCode: statusCode });
+    await updateDeliveryAfterAttempt(deps.db, claimed.id, { status: "DELIVERED", attempts: attempt, deliveredAt: finished, lastStatusCode: statusCode }, finished);
   } else if (outcome.kind === "retry" && attempt <= deps.schedule.length) {
     const wait = backoffDelayMs(attempt, deps.schedule, outcome.retryAfterMs);
-    await updateDeliveryAfterAttempt(deps.db, claimed.id, {
-      status: "PENDING",
-      attempts: attempt,
-      nextAttemptAt: new Date(finishedAt.getTime() + wait).toISOString(),
-      lastError: error,
-      lastStatusCode: statusCode,
-    });
+    await updateDeliveryAfterAttempt(
+      deps.db,
+      claimed.id,
+      {
+        status: "PENDING",
+        attempts: attempt,
+        nextAttemptAt: new Date(finishedAt.getTime() + wait).toISOString(),
+        lastError: error,
+        lastStatusCode: statusCode,
+      },
+      finished,
+    );
   } else {
-    await updateDeliveryAfterAttempt(deps.db, claimed.id, { status: "FAILED", attempts: attempt, lastError: error, lastStatusCode: statusCode });
+    await updateDeliveryAfterAttempt(deps.db, claimed.id, { status: "FAILED", attempts: attempt, lastError: error, lastStatusCode: statusCode }, finished);
   }
   const eventStatus = await updateEventStatusFromDeliveries(deps.db, claimed.event_id);
   const status = outcome.kind === "delivered" ? "DELIVERED" : outcome.kind === "retry" && attempt <= deps.schedule.length ? "PENDING" : "FAILED";
@@ -153,8 +160,8 @@ export async function listEventDeliveries(db: Db, eventId: string) {
 }
 
 /** "Retry now" on a failed delivery: due at once, the event back to pending. */
-export async function retryDelivery(db: Db, userId: string, deliveryId: string, wake: () => void) {
-  const eventId = await updateDeliveryForRetry(db, userId, deliveryId, isoNow());
+export async function retryDelivery(db: Db, userId: string, deliveryId: string, now: Date, wake: () => void) {
+  const eventId = await updateDeliveryForRetry(db, userId, deliveryId, now.toISOString());
   if (!eventId) throw new AppError("NOT_FOUND", "No failed delivery with that id.");
   await updateEventStatusFromDeliveries(db, eventId);
   wake();

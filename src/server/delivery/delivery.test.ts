@@ -100,7 +100,7 @@ describe("delivery", () => {
       .onConflict((oc) => oc.columns(["user_id", "channel"]).doUpdateSet({ enabled: 1, config: JSON.stringify({ chatId: telegramChat }) }))
       .execute();
     // Only the server proves a Discord ID (a confirmed code or a Discord sign-in): as a sign-in does.
-    await connectDiscordAccount(t.db, (await t.trpc("user.me", u.cookie, undefined, "query")).data.id, "123456789012345678");
+    await connectDiscordAccount(t.db, (await t.trpc("user.me", u.cookie, undefined, "query")).data.id, "123456789012345678", t.services.clock());
     await enable("discord_dm", { discordUserId: "123456789012345678" });
     await enable("discord_webhook", { url: discord.webhookUrl });
     await enable("slack", { url: slack.webhookUrl });

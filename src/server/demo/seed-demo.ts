@@ -1,6 +1,5 @@
 import { createCategory } from "@/server/category/category.service";
 import { findCategoryByName } from "@/server/category/category.queries";
-import { isoNow } from "@/server/db/db";
 import { analyzeEvents, insertEventRows } from "@/server/event/event.queries";
 import { findUserByEmail } from "@/server/user/user.queries";
 import { newId } from "@/server/db/id";
@@ -31,7 +30,7 @@ export async function seedDemo(s: Services, opts: { total: number; days: number;
   const categories: { id: string; name: string }[] = [];
   for (const [i, name] of CATEGORY_NAMES.entries()) {
     const existing = await findCategoryByName(s.db, user.id, name);
-    categories.push(existing ?? (await createCategory(s.db, user.id, { name, color: PRESET_COLORS[i]!, emoji: PRESET_EMOJIS[i]! }, 100)));
+    categories.push(existing ?? (await createCategory(s, { userId: user.id, plan: "ENTERPRISE" }, { name, color: PRESET_COLORS[i]!, emoji: PRESET_EMOJIS[i]! })));
   }
   const now = (opts.now ?? new Date()).getTime();
   const span = opts.days * 24 * 60 * 60 * 1000;
@@ -65,6 +64,6 @@ export async function seedDemo(s: Services, opts: { total: number; days: number;
     if ((done / batch) % 50 === 0) log(`${done + rows.length} / ${opts.total} events (${Math.round((Date.now() - started) / 1000)} s)`);
   }
   await analyzeEvents(s.db);
-  log(`done: ${opts.total} events in ${Math.round((Date.now() - started) / 1000)} s at ${isoNow()}`);
+  log(`done: ${opts.total} events in ${Math.round((Date.now() - started) / 1000)} s at ${new Date().toISOString()}`);
   return { userId: user.id, categories };
 }

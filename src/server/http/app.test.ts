@@ -95,7 +95,7 @@ describe("dev mailbox", () => {
   const get = (path: string, init: { ip?: string; cookie?: string } = {}) => dev.request(path, init);
   beforeAll(async () => {
     dev = await startTestApp();
-    const mailer = createMailer({ from: "PingPilot <x@y.z>", db: dev.db, logger: createLogger("silent") });
+    const mailer = createMailer({ from: "PingPilot <x@y.z>", db: dev.db, logger: createLogger("silent"), clock: dev.services.clock });
     if (mailer.mode !== "dev-mailbox") throw new Error("expected the dev mailbox");
     dev.services.mailer = mailer;
     token = mailer.devMailboxToken;
@@ -106,7 +106,7 @@ describe("dev mailbox", () => {
   it("keeps mail in the database, with a fresh 32-byte token per mailer", async () => {
     expect((await listDevMail(dev.db)).map((m) => m.subject)).toEqual(["Hello <b>"]);
     expect(Buffer.from(token, "base64url")).toHaveLength(32);
-    const other = createMailer({ from: "x@y.z", db: dev.db, logger: createLogger("silent") });
+    const other = createMailer({ from: "x@y.z", db: dev.db, logger: createLogger("silent"), clock: dev.services.clock });
     expect(other.mode === "dev-mailbox" && other.devMailboxToken).not.toBe(token);
   });
 
@@ -170,7 +170,7 @@ describe("dev mailbox", () => {
   it("marks the cookie Secure (and __Secure-) when APP_URL is https", async () => {
     const secure = await startTestApp({ env: { APP_URL: "https://pingpilot.example" } });
     try {
-      const mailer = createMailer({ from: "x@y.z", db: secure.db, logger: createLogger("silent") });
+      const mailer = createMailer({ from: "x@y.z", db: secure.db, logger: createLogger("silent"), clock: secure.services.clock });
       secure.services.mailer = mailer;
       const { createApp } = await import("./app");
       const app = createApp(secure.services);
@@ -190,7 +190,7 @@ describe("dev mailbox", () => {
   it("is a 404 with SMTP configured, and with DEV_MAILBOX=false (mail then dropped, not stored)", async () => {
     const off = await startTestApp({ env: { DEV_MAILBOX: "false" } });
     try {
-      off.services.mailer = createMailer({ from: "x@y.z", db: off.db, logger: createLogger("silent"), devMailbox: off.env.DEV_MAILBOX });
+      off.services.mailer = createMailer({ from: "x@y.z", db: off.db, logger: createLogger("silent"), clock: off.services.clock, devMailbox: off.env.DEV_MAILBOX });
       expect(off.services.mailer.mode).toBe("off");
       await off.services.mailer.send({ to: "a@example.com", subject: "Sign in", text: "http://localhost/magic?token=secret" });
       expect(await listDevMail(off.db)).toEqual([]);

@@ -1,10 +1,10 @@
-import { isoNow, type Db } from "@/server/db/db";
+import type { Db } from "@/server/db/db";
 import type { MailMessage } from "./mail-message";
 
-export async function insertDevMail(db: Db, m: MailMessage) {
+export async function insertDevMail(db: Db, m: MailMessage, now: string) {
   await db
     .insertInto("dev_mail")
-    .values({ to_address: m.to, subject: m.subject, text_body: m.text, html_body: m.html ?? null, created_at: isoNow() })
+    .values({ to_address: m.to, subject: m.subject, text_body: m.text, html_body: m.html ?? null, created_at: now })
     .execute();
 }
 

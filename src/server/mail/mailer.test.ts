@@ -20,10 +20,10 @@ afterAll(async () => {
 
 describe("mail over SMTP", () => {
   it("delivers the verification mail of a sign-up to a real SMTP server, HTML and text parts", async () => {
-    t.services.mailer = createMailer({ smtpUrl: smtp.url, from: "PingPilot <no-reply@pingpilot.test>", db: t.db, logger: createLogger("silent") });
+    t.services.mailer = createMailer({ smtpUrl: smtp.url, from: "PingPilot <no-reply@pingpilot.test>", db: t.db, logger: createLogger("silent"), clock: t.services.clock });
     // Better Auth captured the mailer at creation; route through a fresh auth instance.
     const { createAuth } = await import("../auth/auth");
-    t.services.auth = createAuth({ env: t.env, db: t.db, mailer: t.services.mailer, logger: createLogger("silent") });
+    t.services.auth = createAuth({ env: t.env, db: t.db, mailer: t.services.mailer, logger: createLogger("silent"), clock: t.services.clock });
     const { createApp } = await import("../http/app");
     const app = createApp(t.services);
     const res = await app.request(`${t.env.APP_URL}/api/auth/sign-up/email`, {
@@ -50,7 +50,7 @@ describe("mail without SMTP", () => {
 
   it("keeps mail in the dev mailbox and logs only its recipient and subject, never the text or its links", async () => {
     const log = captureLogger();
-    const mailer = createMailer({ from: "x@y.z", db: t.db, logger: log.logger });
+    const mailer = createMailer({ from: "x@y.z", db: t.db, logger: log.logger, clock: t.services.clock });
     await mailer.send({ to: "alice@example.com", subject: "Sign in to PingPilot", text: `Sign in: ${link}`, html: `<a href="${link}">Sign in</a>` });
     expect(log.lines).toHaveLength(1);
     expect(log.lines[0]).toMatchObject({ to: "alice@example.com", subject: "Sign in to PingPilot" });
@@ -62,7 +62,7 @@ describe("mail without SMTP", () => {
   it("with DEV_MAILBOX=false drops the mail, storing nothing and logging recipient and subject only", async () => {
     const log = captureLogger();
     const before = (await listDevMail(t.db)).length;
-    const mailer = createMailer({ from: "x@y.z", db: t.db, logger: log.logger, devMailbox: false });
+    const mailer = createMailer({ from: "x@y.z", db: t.db, logger: log.logger, clock: t.services.clock, devMailbox: false });
     expect(mailer.mode).toBe("off");
     expect("devMailboxToken" in mailer).toBe(false);
     await mailer.send({ to: "bob@example.com", subject: "Reset your password", text: `Reset: ${link}` });
@@ -72,21 +72,21 @@ describe("mail without SMTP", () => {
   });
 
   it("says at start where to read mail (the token URL), or that mail is dropped", () => {
-    const dev = createMailer({ from: "x@y.z", db: t.db, logger: createLogger("silent") });
+    const dev = createMailer({ from: "x@y.z", db: t.db, logger: createLogger("silent"), clock: t.services.clock });
     const token = dev.mode === "dev-mailbox" ? dev.devMailboxToken : "";
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(mailStartNotice(dev, "https://pp.example/")).toContain(`read mail at https://pp.example/dev/mailbox?token=${token} `);
-    const off = createMailer({ from: "x@y.z", db: t.db, logger: createLogger("silent"), devMailbox: false });
+    const off = createMailer({ from: "x@y.z", db: t.db, logger: createLogger("silent"), clock: t.services.clock, devMailbox: false });
     expect(mailStartNotice(off, "http://localhost:3000")).toMatch(/DEV_MAILBOX=false.*dropped.*recipient and subject/);
-    expect(mailStartNotice(createMailer({ smtpUrl: smtp.url, from: "x@y.z", db: t.db, logger: createLogger("silent") }), "http://localhost:3000")).toBeUndefined();
+    expect(mailStartNotice(createMailer({ smtpUrl: smtp.url, from: "x@y.z", db: t.db, logger: createLogger("silent"), clock: t.services.clock }), "http://localhost:3000")).toBeUndefined();
   });
 
   it("accepts only the exact token", () => {
-    const dev = createMailer({ from: "x@y.z", db: t.db, logger: createLogger("silent") });
+    const dev = createMailer({ from: "x@y.z", db: t.db, logger: createLogger("silent"), clock: t.services.clock });
     const token = dev.mode === "dev-mailbox" ? dev.devMailboxToken : "";
     expect(isDevMailboxToken(dev, token)).toBe(true);
     for (const wrong of [undefined, "", token.slice(1), `${token}=`, token.toUpperCase(), `${token} `]) expect(isDevMailboxToken(dev, wrong)).toBe(false);
-    const off = createMailer({ from: "x@y.z", db: t.db, logger: createLogger("silent"), devMailbox: false });
+    const off = createMailer({ from: "x@y.z", db: t.db, logger: createLogger("silent"), clock: t.services.clock, devMailbox: false });
     expect(isDevMailboxToken(off, token)).toBe(false);
     expect(isDevMailboxToken({ mode: "smtp", send: async () => {} }, token)).toBe(false);
   });

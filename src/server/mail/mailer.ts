@@ -26,7 +26,7 @@ export type Mailer = { send(message: MailMessage): Promise<void> } & (
  * install works end to end without a mail server; with DEV_MAILBOX=false it is dropped.
  * Mail text carries sign-in and reset links, so only the recipient and subject are logged.
  */
-export function createMailer(opts: { smtpUrl?: string; from: string; db: Db; logger: Logger; devMailbox?: boolean }): Mailer {
+export function createMailer(opts: { smtpUrl?: string; from: string; db: Db; logger: Logger; clock: () => Date; devMailbox?: boolean }): Mailer {
   if (opts.smtpUrl) {
     const transport = nodemailer.createTransport(opts.smtpUrl);
     return {
@@ -50,7 +50,7 @@ export function createMailer(opts: { smtpUrl?: string; from: string; db: Db; log
     devMailboxToken: randomBytes(32).toString("base64url"),
     inbox: () => listDevMail(opts.db),
     async send(m) {
-      await insertDevMail(opts.db, m);
+      await insertDevMail(opts.db, m, opts.clock().toISOString());
       opts.logger.info({ to: m.to, subject: m.subject }, "mail kept in the dev mailbox (SMTP_URL is not set)");
     },
   };

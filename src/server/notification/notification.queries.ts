@@ -1,4 +1,4 @@
-import { isoNow, type Db } from "@/server/db/db";
+import type { Db } from "@/server/db/db";
 
 export function listChannelRows(db: Db, userId: string) {
   return db.selectFrom("notification_channel").selectAll().where("user_id", "=", userId).execute();
@@ -8,8 +8,7 @@ export function findChannelRow(db: Db, userId: string, channel: string) {
   return db.selectFrom("notification_channel").selectAll().where("user_id", "=", userId).where("channel", "=", channel).executeTakeFirst();
 }
 
-export function upsertChannelRow(db: Db, row: { userId: string; channel: string; enabled: boolean; config: Record<string, unknown> }) {
-  const now = isoNow();
+export function upsertChannelRow(db: Db, row: { userId: string; channel: string; enabled: boolean; config: Record<string, unknown> }, now: string) {
   return db
     .insertInto("notification_channel")
     .values({ user_id: row.userId, channel: row.channel, enabled: row.enabled ? 1 : 0, config: JSON.stringify(row.config), created_at: now, updated_at: now })

@@ -33,11 +33,11 @@ import { channelConfigFor, channelContext, sendVia } from "@/server/delivery/del
 import type { Services } from "@/server/services";
 
 /** Merges `patch` into a channel's saved config (creating the row, disabled, if there is none). */
-export async function updateChannelConfig(db: Db, userId: string, channel: string, patch: Record<string, unknown>) {
+export async function updateChannelConfig(db: Db, userId: string, channel: string, patch: Record<string, unknown>, now: Date) {
   const row = await findChannelRow(db, userId, channel);
   const config = { ...(row ? (JSON.parse(row.config) as Record<string, unknown>) : {}), ...patch };
   for (const [k, v] of Object.entries(patch)) if (v === undefined) delete config[k];
-  await upsertChannelRow(db, { userId, channel, enabled: row ? Boolean(row.enabled) : false, config });
+  await upsertChannelRow(db, { userId, channel, enabled: row ? Boolean(row.enabled) : false, config }, now.toISOString());
 }
 
 /** Why a channel cannot send on this server, if it cannot. */
@@ -148,7 +148,7 @@ export async function saveChannelSettings(
     throw new AppError("VALIDATION_FAILED", "Link Telegram first: send the /start code to the bot.");
   }
   if (discordIdChanged) await retireDiscordVerifications(db, user.id, now.toISOString());
-  await upsertChannelRow(db, { userId: user.id, channel: input.channel, enabled: input.enabled, config });
+  await upsertChannelRow(db, { userId: user.id, channel: input.channel, enabled: input.enabled, config }, now.toISOString());
 }
 
 export async function setCategoryOptOut(db: Db, userId: string, channel: ChannelName, categoryId: string, optedOut: boolean) {
@@ -172,7 +172,7 @@ export async function createTelegramLinkCode(db: Db, userId: string, now: Date) 
 export async function redeemTelegramLinkCode(db: Db, code: string, chat: { id: string; username?: string }, now: Date) {
   const link = await consumeTelegramLink(db, hashCode(code), now.toISOString());
   if (!link) return false;
-  await upsertChannelRow(db, { userId: link.user_id, channel: "telegram", enabled: true, config: { chatId: chat.id, username: chat.username } });
+  await upsertChannelRow(db, { userId: link.user_id, channel: "telegram", enabled: true, config: { chatId: chat.id, username: chat.username } }, now.toISOString());
   return true;
 }
 
@@ -184,16 +184,16 @@ export async function unlinkTelegram(db: Db, userId: string, now: Date) {
   const config = JSON.parse(row.config) as Record<string, unknown>;
   delete config.chatId;
   delete config.username;
-  await upsertChannelRow(db, { userId, channel: "telegram", enabled: false, config });
+  await upsertChannelRow(db, { userId, channel: "telegram", enabled: false, config }, now.toISOString());
 }
 
 /** A Discord sign-in proves the Discord ID: it becomes the DM channel's recipient, verified. */
-export async function connectDiscordAccount(db: Db, userId: string, discordUserId: string) {
+export async function connectDiscordAccount(db: Db, userId: string, discordUserId: string, now: Date) {
   const row = await findChannelRow(db, userId, "discord_dm");
   const saved = row ? (JSON.parse(row.config) as Record<string, unknown>) : {};
   const config: Record<string, unknown> = { ...saved, discordUserId, verifiedDiscordUserId: discordUserId, verifiedVia: "discord" };
   if (saved.discordUserId !== discordUserId) delete config.dmChannelId;
-  await upsertChannelRow(db, { userId, channel: "discord_dm", enabled: Boolean(row?.enabled), config });
+  await upsertChannelRow(db, { userId, channel: "discord_dm", enabled: Boolean(row?.enabled), config }, now.toISOString());
 }
 
 const DISCORD_CODE_TTL_MS = 15 * 60 * 1000;
@@ -319,7 +319,7 @@ export async function confirmDiscordVerification(deps: Omit<DiscordVerificationD
   // The DM channel the code went through is the one with this user.
   if (attempt.dm_channel_id) config.dmChannelId = attempt.dm_channel_id;
   else delete config.dmChannelId;
-  await upsertChannelRow(db, { userId, channel: "discord_dm", enabled: true, config });
+  await upsertChannelRow(db, { userId, channel: "discord_dm", enabled: true, config }, iso);
   return { discordUserId };
 }
 
@@ -358,7 +358,7 @@ export async function sendTestNotification(
       test: true,
     },
     config,
-    channelContext({ db: s.db, env: s.env, mailer: s.mailer, timeoutMs: TEST_TIMEOUT_MS }, user.id, channel),
+    channelContext({ db: s.db, env: s.env, mailer: s.mailer, clock: s.clock, timeoutMs: TEST_TIMEOUT_MS }, user.id, channel),
   );
   return outcome.kind === "delivered"
     ? { ok: true as const, statusCode: outcome.statusCode ?? null }

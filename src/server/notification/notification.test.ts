@@ -50,7 +50,7 @@ describe("channel settings and the outbox", () => {
     expect((await t.trpc("notification.save", u.cookie, { channel: "webhook", enabled: true, config: { url: "http://127.0.0.1:9/hook" } })).status).toBe(200);
     // A Discord ID counts once the server has proven it (here: as a Discord sign-in does).
     const userId = (await t.db.selectFrom("user").select("id").where("email", "=", "notify@example.com").executeTakeFirstOrThrow()).id;
-    await connectDiscordAccount(t.db, userId, "123456789012345678");
+    await connectDiscordAccount(t.db, userId, "123456789012345678", t.services.clock());
     expect((await t.trpc("notification.save", u.cookie, { channel: "discord_dm", enabled: true, config: { discordUserId: "123456789012345678" } })).status).toBe(200);
     expect((await t.trpc("notification.save", u.cookie, { channel: "slack", enabled: false, config: { url: "http://127.0.0.1:9/services/T0/B0/slack" } })).status).toBe(200);
     await t.trpc("notification.setOptOut", u.cookie, { channel: "discord_dm", categoryId: categories.bug, optedOut: true });

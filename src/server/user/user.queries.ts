@@ -1,4 +1,4 @@
-import { isoNow, type Db } from "@/server/db/db";
+import type { Db } from "@/server/db/db";
 import type { Plan } from "@/server/db/types";
 
 export function findUserByExternalId(db: Db, externalId: string) {
@@ -14,8 +14,7 @@ export function findUserByEmail(db: Db, email: string) {
  * when inserted. No conflict target on purpose: two concurrent sign-up completions collide on
  * either unique index (external_id or email), and both must mean "someone else inserted it".
  */
-export function insertUserIfAbsent(db: Db, row: { id: string; externalId: string; email: string; name: string; plan: Plan }) {
-  const now = isoNow();
+export function insertUserIfAbsent(db: Db, row: { id: string; externalId: string; email: string; name: string; plan: Plan }, now: string) {
   return db
     .insertInto("user")
     .values({ id: row.id, external_id: row.externalId, email: row.email, name: row.name, plan: row.plan, created_at: now, updated_at: now })
@@ -29,14 +28,14 @@ export function authUserExists(db: Db, authUserId: string) {
 }
 
 /** Re-points an app user whose auth identity is gone (an interrupted delete) at the new identity. */
-export function updateUserExternalId(db: Db, id: string, externalId: string, name: string) {
-  return db.updateTable("user").set({ external_id: externalId, name, updated_at: isoNow() }).where("id", "=", id).returningAll().executeTakeFirstOrThrow();
+export function updateUserExternalId(db: Db, id: string, externalId: string, name: string, now: string) {
+  return db.updateTable("user").set({ external_id: externalId, name, updated_at: now }).where("id", "=", id).returningAll().executeTakeFirstOrThrow();
 }
 
-export function updateUserProfile(db: Db, externalId: string, fields: { email?: string; name?: string }) {
+export function updateUserProfile(db: Db, externalId: string, fields: { email?: string; name?: string }, now: string) {
   return db
     .updateTable("user")
-    .set({ ...fields, updated_at: isoNow() })
+    .set({ ...fields, updated_at: now })
     .where("external_id", "=", externalId)
     .execute();
 }

@@ -13,7 +13,8 @@ export type Identity = { externalId: string; email: string; name: string };
  * under concurrency: it runs at sign-up and again on any request that finds the row missing
  * (a sign-up interrupted between the two writes), and creates the key only with the user.
  */
-export async function ensureAppUser(db: Db, identity: Identity, plan: Plan) {
+export async function ensureAppUser(db: Db, identity: Identity, plan: Plan, now: Date) {
+  const at = now.toISOString();
   const existing = await findUserByExternalId(db, identity.externalId);
   if (existing) return existing;
   return db.transaction().execute(async (trx) => {
@@ -23,21 +24,21 @@ export async function ensureAppUser(db: Db, identity: Identity, plan: Plan) {
       if (await authUserExists(trx, sameEmail.external_id)) {
         throw new Error("email already belongs to another PingPilot user");
       }
-      return updateUserExternalId(trx, sameEmail.id, identity.externalId, identity.name);
+      return updateUserExternalId(trx, sameEmail.id, identity.externalId, identity.name, at);
     }
-    const inserted = await insertUserIfAbsent(trx, { id: newId(), ...identity, plan });
+    const inserted = await insertUserIfAbsent(trx, { id: newId(), ...identity, plan }, at);
     if (!inserted) {
       const winner = await findUserByExternalId(trx, identity.externalId);
       if (!winner) throw new Error("email already belongs to another PingPilot user");
       return winner;
     }
     const { hash, prefix } = generateApiKey();
-    await insertApiKey(trx, { userId: inserted.id, name: DEFAULT_KEY_NAME, prefix, hash });
+    await insertApiKey(trx, { userId: inserted.id, name: DEFAULT_KEY_NAME, prefix, hash }, at);
     return inserted;
   });
 }
 
-export const syncUserProfile = (db: Db, externalId: string, fields: { email?: string; name?: string }) => updateUserProfile(db, externalId, fields);
+export const syncUserProfile = (db: Db, externalId: string, fields: { email?: string; name?: string }, now: Date) => updateUserProfile(db, externalId, fields, now.toISOString());
 
 /** Deleting the app user cascades to everything it owns (keys, categories, events…). */
 export const deleteAppUser = (db: Db, externalId: string) => deleteUserByExternalId(db, externalId);

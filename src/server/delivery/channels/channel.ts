@@ -46,6 +46,8 @@ export type ChannelContext = {
   userUrls: { policy: UserUrlPolicy; request: OutboundClient["request"] };
   /** Persist a change to this channel's user config (e.g. the Discord DM channel id, reused next time). */
   saveConfig: (patch: Record<string, unknown>) => Promise<void>;
+  /** The services' clock: webhook timestamps, Retry-After dates. */
+  now: () => Date;
 };
 
 export interface Channel<Config = Record<string, unknown>> {
@@ -57,11 +59,11 @@ export interface Channel<Config = Record<string, unknown>> {
 const isRetryable = (status: number) => status === 408 || status === 429 || status >= 500;
 
 /** Classifies an HTTP answer the way every provider needs: 2xx ok, 408/429/5xx retry, other 4xx permanent. */
-export async function outcomeOf(res: Response, reason?: (body: string) => string | undefined): Promise<SendOutcome> {
+export async function outcomeOf(res: Response, ctx: Pick<ChannelContext, "now">, reason?: (body: string) => string | undefined): Promise<SendOutcome> {
   if (res.ok) return { kind: "delivered", statusCode: res.status };
   const body = await res.text().catch(() => "");
   const error = `${res.status} ${reason?.(body) ?? (body.slice(0, 300) || res.statusText)}`;
-  if (isRetryable(res.status)) return { kind: "retry", statusCode: res.status, error, retryAfterMs: retryAfterMs(res, body) };
+  if (isRetryable(res.status)) return { kind: "retry", statusCode: res.status, error, retryAfterMs: retryAfterMs(res, body, ctx.now()) };
   return { kind: "permanent", statusCode: res.status, error };
 }
 
@@ -93,7 +95,7 @@ export async function postToUserUrl(
   const phrase = STATUS_CODES[status] ?? "HTTP error";
   if (status >= 300 && status < 400) return { kind: "permanent", statusCode: status, error: `${status} ${phrase}: redirects are not followed` };
   const error = `${status} ${reason?.(body) ?? phrase}`;
-  if (isRetryable(status)) return { kind: "retry", statusCode: status, error, retryAfterMs: retryAfterMs(res, body) };
+  if (isRetryable(status)) return { kind: "retry", statusCode: status, error, retryAfterMs: retryAfterMs(res, body, ctx.now()) };
   return { kind: "permanent", statusCode: status, error };
 }
 
@@ -107,13 +109,13 @@ function failureDetail(error: unknown): string {
 }
 
 /** `Retry-After` (seconds or HTTP date), or a JSON `retry_after` (Discord: seconds, Telegram: parameters.retry_after). */
-export function retryAfterMs(res: { headers: { get(name: string): string | null } }, body: string): number | undefined {
+export function retryAfterMs(res: { headers: { get(name: string): string | null } }, body: string, now: Date): number | undefined {
   const header = res.headers.get("retry-after");
   if (header) {
     const seconds = Number(header);
     if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
     const at = Date.parse(header);
-    if (Number.isFinite(at)) return Math.max(0, at - Date.now());
+    if (Number.isFinite(at)) return Math.max(0, at - now.getTime());
   }
   try {
     const json = JSON.parse(body) as { retry_after?: number; parameters?: { retry_after?: number } };

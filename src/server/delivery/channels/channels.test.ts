@@ -5,6 +5,7 @@ import { startSmtpFake, type SmtpFake } from "../../../../tests/fakes/smtp.fake"
 import { startTelegramFake, type TelegramFake } from "../../../../tests/fakes/telegram.fake";
 import { startWebhookReceiverFake, type WebhookReceiverFake } from "../../../../tests/fakes/webhook-receiver.fake";
 import { startWhatsappFake, type WhatsappFake } from "../../../../tests/fakes/whatsapp.fake";
+import { testClock } from "../../../../tests/support/test-app";
 import { createLogger } from "../../log/logger";
 import { createMailer } from "../../mail/mailer";
 import { createOutboundClient } from "../../security/outbound";
@@ -72,7 +73,7 @@ function makeContext(overrides: Partial<ChannelContext> = {}) {
     telegram: { botToken: telegram.token, apiUrl: telegram.apiUrl },
     whatsapp: { token: whatsapp.token, phoneNumberId: whatsapp.phoneNumberId, apiUrl: whatsapp.apiUrl },
     // The dev mailbox (and so the database) is only used without an SMTP URL.
-    mailer: createMailer({ smtpUrl: smtp.url, from: "PingPilot <no-reply@pingpilot.test>", db: undefined as never, logger: createLogger("silent") }),
+    mailer: createMailer({ smtpUrl: smtp.url, from: "PingPilot <no-reply@pingpilot.test>", db: undefined as never, logger: createLogger("silent"), clock: () => new Date() }),
     fetch: (u, i) => fetch(u, { ...i, signal: AbortSignal.timeout(10_000) }),
     // The fakes listen on loopback over http, under the configured provider bases.
     userUrls: {
@@ -80,6 +81,7 @@ function makeContext(overrides: Partial<ChannelContext> = {}) {
       request: (u, i) => localClient.request(u, { ...i, signal: AbortSignal.timeout(10_000) }),
     },
     saveConfig: async (patch) => void saved.push(patch),
+    now: testClock(),
     ...overrides,
   };
   return { ctx, saved };
@@ -467,9 +469,10 @@ describe("Webhook", () => {
       },
     });
     const headers = { id: request!.headers["webhook-id"] as string, timestamp: request!.headers["webhook-timestamp"] as string, signature: request!.headers["webhook-signature"] as string };
-    expect(verifyWebhookSignature({ secret, ...headers, body: request!.rawBody })).toBe(true);
-    expect(verifyWebhookSignature({ secret, ...headers, body: request!.rawBody.replace("49.99", "0.01") })).toBe(false);
-    expect(verifyWebhookSignature({ secret: generateWebhookSecret(), ...headers, body: request!.rawBody })).toBe(false);
+    const nowSeconds = Number(headers.timestamp);
+    expect(verifyWebhookSignature({ secret, ...headers, body: request!.rawBody, nowSeconds })).toBe(true);
+    expect(verifyWebhookSignature({ secret, ...headers, body: request!.rawBody.replace("49.99", "0.01"), nowSeconds })).toBe(false);
+    expect(verifyWebhookSignature({ secret: generateWebhookSecret(), ...headers, body: request!.rawBody, nowSeconds })).toBe(false);
   });
 
   it("honours Retry-After on a 503 like on a 429, on user URLs and provider APIs alike", async () => {
@@ -478,6 +481,16 @@ describe("Webhook", () => {
     expect(await webhookChannel.send(sale, { url: receiver.webhookUrl, secret }, ctx)).toMatchObject({ kind: "retry", statusCode: 503, retryAfterMs: 120_000 });
     telegram.failNext([{ status: 503, headers: { "retry-after": "45" } }]);
     expect(await telegramChannel.send(sale, { chatId: "424242" }, ctx)).toMatchObject({ kind: "retry", statusCode: 503, retryAfterMs: 45_000 });
+  });
+
+  it("reads time from the services' clock: a Retry-After date and the webhook timestamp", async () => {
+    const frozen = new Date("2031-06-15T12:00:00Z");
+    const { ctx } = makeContext({ now: () => frozen });
+    receiver.failNext([{ status: 503, headers: { "retry-after": "Sun, 15 Jun 2031 12:05:00 GMT" } }]);
+    expect(await webhookChannel.send(sale, { url: receiver.webhookUrl, secret }, ctx)).toMatchObject({ kind: "retry", statusCode: 503, retryAfterMs: 300_000 });
+    receiver.setSecret(undefined);
+    await webhookChannel.send(sale, { url: receiver.webhookUrl, secret }, ctx);
+    expect(receiver.received.at(-1)!.headers["webhook-timestamp"]).toBe(String(frozen.getTime() / 1000));
   });
 
   it("keeps the webhook-id across retries; a wrong secret is a permanent 401", async () => {

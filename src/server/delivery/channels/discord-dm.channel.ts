@@ -32,14 +32,14 @@ export const discordDmChannel: Channel<DiscordDmConfig> = {
     let channelId = config.dmChannelId;
     if (!channelId) {
       const opened = await openDiscordDmChannel(bot, ctx.fetch, config.discordUserId!, notification.eventUrl);
-      if (!opened.ok) return outcomeOf(opened.res, discordReason);
+      if (!opened.ok) return outcomeOf(opened.res, ctx, discordReason);
       channelId = opened.channelId;
       await ctx.saveConfig({ dmChannelId: channelId });
     }
 
     const res = await discordBotPost(bot, ctx.fetch, `/channels/${encodeURIComponent(channelId)}/messages`, { embeds: [discordEmbed(notification)] }, notification.eventUrl);
     if (res.status === 404) return forgetDmChannel(res, ctx);
-    return outcomeOf(res, discordReason);
+    return outcomeOf(res, ctx, discordReason);
   },
 };
 

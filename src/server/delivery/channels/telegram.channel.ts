@@ -24,7 +24,7 @@ export const telegramChannel: Channel<TelegramConfig> = {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ chat_id: config.chatId, text: telegramText(notification), parse_mode: "HTML", disable_web_page_preview: true }),
     });
-    return outcomeOf(res, telegramReason);
+    return outcomeOf(res, ctx, telegramReason);
   },
 };
 

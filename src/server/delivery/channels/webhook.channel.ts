@@ -23,7 +23,7 @@ export const webhookChannel: Channel<WebhookConfig> = {
     if (!config.secret) return { kind: "permanent", error: "The webhook has no signing secret; generate one in the notification settings" };
     // The id stays the same across retries so receivers can drop duplicates.
     const id = `msg_${notification.eventId}`;
-    const timestamp = Math.floor(Date.now() / 1000);
+    const timestamp = Math.floor(ctx.now().getTime() / 1000);
     const body = JSON.stringify(webhookPayload(notification));
     // Only the status of the receiver's answer is kept: its body is the user's server talking.
     return postToUserUrl(ctx, "webhook", config.url, {
@@ -79,11 +79,10 @@ export function verifyWebhookSignature(opts: {
   signature: string | undefined;
   body: string;
   toleranceSeconds?: number;
-  nowSeconds?: number;
+  nowSeconds: number;
 }): boolean {
   if (!opts.id || !opts.timestamp || !opts.signature || !/^\d+$/.test(opts.timestamp)) return false;
-  const now = opts.nowSeconds ?? Math.floor(Date.now() / 1000);
-  if (Math.abs(now - Number(opts.timestamp)) > (opts.toleranceSeconds ?? 300)) return false;
+  if (Math.abs(opts.nowSeconds - Number(opts.timestamp)) > (opts.toleranceSeconds ?? 300)) return false;
   const expected = Buffer.from(signWebhook({ secret: opts.secret, id: opts.id, timestamp: opts.timestamp, body: opts.body }).slice(3));
   return opts.signature.split(" ").some((entry) => {
     const [version, value] = entry.split(",", 2);

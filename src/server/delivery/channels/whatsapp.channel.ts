@@ -48,7 +48,7 @@ export const whatsappChannel: Channel<WhatsappConfig> = {
             .catch(() => ""),
         )?.code as number,
       );
-    const outcome = await outcomeOf(res, graphReason);
+    const outcome = await outcomeOf(res, ctx, graphReason);
     return throttled && outcome.kind === "permanent" ? { ...outcome, kind: "retry" } : outcome;
   },
 };

@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { createCategory, listCategories } from "@/server/category/category.service";
 import { AppError } from "@/server/errors";
 import { getEventOrThrow, ingestEvent, listEvents } from "@/server/event/event.service";
-import { getUsage, limitsFor } from "@/server/quota/quota.service";
+import { getUsage } from "@/server/quota/quota.service";
 import type { Services } from "@/server/services";
 import { PRESET_COLORS } from "@/shared/category";
 import { handleError, sendError } from "../../error-envelope";
@@ -95,7 +95,7 @@ export function v1Routes(s: Services) {
     const owner = c.get("apiKey");
     const body = parse(CreateCategoryBody, await readJsonBody(c));
     const color = body.color ?? PRESET_COLORS[Math.floor(Math.random() * PRESET_COLORS.length)]!;
-    const category = await createCategory(s.db, owner.userId, { name: body.name, color, emoji: body.emoji ?? null }, limitsFor(owner.plan, s.env).categories);
+    const category = await createCategory(s, owner, { name: body.name, color, emoji: body.emoji ?? null });
     return c.json(category, 201);
   });
 
