@@ -10,6 +10,7 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { useTRPC } from "@/trpc/client";
 import { ApiKeySecret } from "./api-key-secret";
+import { errorMessage } from "@/lib/app-error";
 
 /** Names a new key, then shows it once in the same dialog. */
 export function ApiKeyCreateDialog() {
@@ -73,7 +74,7 @@ function CreateKeyForm({ onDone }: { onDone: () => void }) {
           <Label htmlFor={`${id}-name`}>Key name</Label>
           <Input id={`${id}-name`} value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Production server" maxLength={64} autoComplete="off" required autoFocus />
         </div>
-        {create.isError ? <ErrorMessage>{create.error.message}</ErrorMessage> : null}
+        {create.isError ? <ErrorMessage>{errorMessage(create.error)}</ErrorMessage> : null}
         <DialogFooter>
           <Button variant="secondary" onClick={onDone}>
             Cancel

@@ -13,6 +13,7 @@ import { formatDate, formatDateTime, formatTimeAgo } from "@/lib/format-time";
 import { cn } from "@/lib/utils";
 import { useTRPC } from "@/trpc/client";
 import { ApiKeySecret } from "./api-key-secret";
+import { errorMessage } from "@/lib/app-error";
 
 type ApiKeyItem = { id: string; name: string; prefix: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
 
@@ -31,7 +32,7 @@ export function ApiKeyList() {
       </div>
     );
   }
-  if (keys.isError) return <ErrorMessage>Your API keys could not load: {keys.error.message}</ErrorMessage>;
+  if (keys.isError) return <ErrorMessage>Your API keys could not load: {errorMessage(keys.error)}</ErrorMessage>;
 
   const sorted = [...keys.data].sort((a, b) => Number(a.revokedAt !== null) - Number(b.revokedAt !== null) || b.createdAt.localeCompare(a.createdAt));
   const activeCount = sorted.filter((k) => !k.revokedAt).length;
@@ -131,7 +132,7 @@ function RotateDialog({ apiKey, onClose }: { apiKey: ApiKeyItem; onClose: () => 
                 update them.
               </DialogDescription>
             </DialogHeader>
-            {rotate.isError ? <ErrorMessage>{rotate.error.message}</ErrorMessage> : null}
+            {rotate.isError ? <ErrorMessage>{errorMessage(rotate.error)}</ErrorMessage> : null}
             <DialogFooter>
               <Button variant="secondary" onClick={onClose} autoFocus>
                 Cancel
@@ -170,7 +171,7 @@ function RevokeDialog({ apiKey, onClose }: { apiKey: ApiKeyItem; onClose: () => 
             <strong className="font-medium text-foreground">{apiKey.prefix}…</strong> stops working at once and cannot be restored. Apps using it get 401.
           </DialogDescription>
         </DialogHeader>
-        {revoke.isError ? <ErrorMessage>{revoke.error.message}</ErrorMessage> : null}
+        {revoke.isError ? <ErrorMessage>{errorMessage(revoke.error)}</ErrorMessage> : null}
         <DialogFooter>
           <Button variant="secondary" onClick={onClose} autoFocus>
             Cancel

@@ -11,6 +11,7 @@ import { Label } from "@/components/ui/label";
 import { CATEGORY_NAME_PATTERN, CATEGORY_NAME_RULE, PRESET_COLORS, PRESET_EMOJIS } from "@/shared/category";
 import { useTRPC } from "@/trpc/client";
 import { ColorField, EmojiField, resolveEmoji } from "./category-style-fields";
+import { errorMessage } from "@/lib/app-error";
 
 /** "Add category": name, colour and emoji; server errors (name taken, plan limit) show inline. */
 export function CategoryCreateDialog({ trigger }: { trigger: ReactNode }) {
@@ -68,7 +69,7 @@ function CreateForm({ onDone }: { onDone: () => void }) {
     create.mutate({ name: finalName, color, emoji: finalEmoji });
   }
 
-  const error = clientError ?? (create.isError ? create.error.message : null);
+  const error = clientError ?? (create.isError ? errorMessage(create.error) : null);
 
   return (
     <form onSubmit={submit} noValidate className="grid gap-5">

@@ -8,6 +8,7 @@ import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, D
 import { formatNumber } from "@/lib/format-number";
 import { useTRPC } from "@/trpc/client";
 import type { CategoryItem } from "./category-card";
+import { errorMessage } from "@/lib/app-error";
 
 /** Deleting a category deletes its events too, so it is always confirmed. */
 export function CategoryDeleteDialog({ category, open, onOpenChange }: { category: CategoryItem; open: boolean; onOpenChange: (open: boolean) => void }) {
@@ -39,7 +40,7 @@ export function CategoryDeleteDialog({ category, open, onOpenChange }: { categor
             Its {formatNumber(n)} {n === 1 ? "event" : "events"} this month and all older events are deleted too. Apps that still send “{category.name}” will get a 404 until you create it again.
           </DialogDescription>
         </DialogHeader>
-        {remove.isError ? <ErrorMessage>{remove.error.message}</ErrorMessage> : null}
+        {remove.isError ? <ErrorMessage>{errorMessage(remove.error)}</ErrorMessage> : null}
         <DialogFooter>
           <Button variant="secondary" onClick={() => onOpenChange(false)} autoFocus>
             Cancel

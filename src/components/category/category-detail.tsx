@@ -19,13 +19,13 @@ import { CategoryEventTable } from "./category-event-table";
 import { CategoryIcon } from "./category-icon";
 import { CategoryRangeTabs } from "./category-range-tabs";
 import { CategoryStatCards } from "./category-stat-cards";
+import { appErrorCode, errorMessage } from "@/lib/app-error";
 
 const PAGE_SIZE = 50;
 // A burst of events becomes one refetch instead of one per event.
 const LIVE_COALESCE_MS = 300;
 
-type ErrorWithCode = { data?: { code?: string } | null };
-const isNotFound = (error: unknown) => (error as ErrorWithCode | null)?.data?.code === "NOT_FOUND";
+const isNotFound = (error: unknown) => appErrorCode(error) === "NOT_FOUND";
 
 const rangeDay = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", year: "numeric", timeZone: "UTC" });
 
@@ -99,7 +99,7 @@ export function CategoryDetail({ name, appUrl }: { name: string; appUrl: string 
         ) : stats.isPending ? (
           <CategoryBodySkeleton />
         ) : stats.isError ? (
-          <ErrorMessage>This category could not load: {stats.error.message}</ErrorMessage>
+          <ErrorMessage>This category could not load: {errorMessage(stats.error)}</ErrorMessage>
         ) : (
           <div className="grid gap-6">
             <CategoryStatCards total={stats.data.total} sums={stats.data.sums} rangeLabel={rangeLabel} />
@@ -124,7 +124,7 @@ export function CategoryDetail({ name, appUrl }: { name: string; appUrl: string 
                   </CardHeader>
                   <CardContent>
                     {events.isError ? (
-                      <ErrorMessage>The events could not load: {events.error.message}</ErrorMessage>
+                      <ErrorMessage>The events could not load: {errorMessage(events.error)}</ErrorMessage>
                     ) : events.isPending ? (
                       <Skeleton className="h-48 w-full rounded-lg" />
                     ) : (

@@ -8,6 +8,7 @@ import { useTRPC } from "@/trpc/client";
 import { CategoryFormFooter, CategoryPreview } from "./category-create-dialog";
 import { ColorField, EmojiField, resolveEmoji } from "./category-style-fields";
 import type { CategoryItem } from "./category-card";
+import { errorMessage } from "@/lib/app-error";
 
 /** Changes a category's colour and emoji; the name is fixed because apps send it with every event. */
 export function CategoryEditDialog({ category, open, onOpenChange }: { category: CategoryItem; open: boolean; onOpenChange: (open: boolean) => void }) {
@@ -54,7 +55,7 @@ function EditForm({ category, onDone }: { category: CategoryItem; onDone: () => 
     update.mutate({ id: category.id, color, emoji: finalEmoji });
   }
 
-  const error = clientError ?? (update.isError ? update.error.message : null);
+  const error = clientError ?? (update.isError ? errorMessage(update.error) : null);
 
   return (
     <form onSubmit={submit} noValidate className="grid gap-5">

@@ -12,6 +12,7 @@ import { useTRPC } from "@/trpc/client";
 import { CategoryCard } from "./category-card";
 import { CategoryCreateDialog } from "./category-create-dialog";
 import { CategoryQuickStartButton } from "./category-quick-start-button";
+import { errorMessage } from "@/lib/app-error";
 
 /** The dashboard: usage, then one card per category; a guided empty state when there are none. */
 export function CategoryOverview({ appUrl }: { appUrl: string }) {
@@ -51,7 +52,7 @@ export function CategoryOverview({ appUrl }: { appUrl: string }) {
             bars={["h-10 w-32", "mt-5 h-8 w-16", "mt-3 h-3 w-full"]}
           />
         ) : categories.isError ? (
-          <ErrorMessage>Your categories could not load: {categories.error.message}</ErrorMessage>
+          <ErrorMessage>Your categories could not load: {errorMessage(categories.error)}</ErrorMessage>
         ) : empty ? (
           <EmptyState appUrl={appUrl} />
         ) : (

@@ -4,6 +4,7 @@ import { LoaderCircle, Sparkles } from "lucide-react";
 import { toast } from "sonner";
 import { Button, type ButtonProps } from "@/components/ui/button";
 import { useTRPC } from "@/trpc/client";
+import { errorMessage } from "@/lib/app-error";
 
 export type QuickStartResult = { created: string[]; skipped: { name: string; reason: "exists" | "limit" }[] };
 
@@ -31,7 +32,7 @@ export function useQuickStart(onDone?: (result: QuickStartResult) => void) {
         onDone?.(result);
         await Promise.all([queryClient.invalidateQueries({ queryKey: trpc.category.list.queryKey() }), queryClient.invalidateQueries({ queryKey: trpc.quota.get.queryKey() })]);
       },
-      onError: (error) => toast.error(error.message),
+      onError: (error) => toast.error(errorMessage(error)),
     }),
   );
 }

@@ -9,6 +9,7 @@ import { formatRelativePrecise, formatTimeExact } from "@/lib/format-precise-tim
 import { CHANNEL_LABELS } from "@/shared/notification";
 import { useTRPC } from "@/trpc/client";
 import { DeliveryStatusBadge, type DeliveryStatus } from "./event-status-badge";
+import { errorMessage } from "@/lib/app-error";
 
 export type DeliveryItem = {
   id: string;
@@ -100,7 +101,7 @@ function DeliveryRow({ eventId, delivery: d }: { eventId: string; delivery: Deli
         </div>
       ) : null}
 
-      {retry.isError ? <ErrorMessage>{retry.error.message}</ErrorMessage> : null}
+      {retry.isError ? <ErrorMessage>{errorMessage(retry.error)}</ErrorMessage> : null}
     </li>
   );
 }

@@ -14,15 +14,15 @@ import { formatTimeExact } from "@/lib/format-precise-time";
 import { useTRPC } from "@/trpc/client";
 import { EventDeliveryList } from "./event-delivery-list";
 import { EventStatusBadge } from "./event-status-badge";
+import { appErrorCode, errorMessage } from "@/lib/app-error";
 
 const POLL_MS = 2_000;
 const inFlight = (status: string) => status === "PENDING" || status === "SENDING";
 
-type ErrorWithCode = { data?: { code?: string } | null };
 const isNotFound = (error: unknown) => {
-  const code = (error as ErrorWithCode | null)?.data?.code;
+  const code = appErrorCode(error);
   // A malformed id is as unknown as someone else's.
-  return code === "NOT_FOUND" || code === "BAD_REQUEST";
+  return code === "NOT_FOUND" || code === "VALIDATION_FAILED";
 };
 
 /** One event: what happened, its fields, and where each notification went. */
@@ -46,7 +46,7 @@ export function EventDetail({ id }: { id: string }) {
     ) : (
       <>
         <BackLink />
-        <ErrorMessage>This event could not load: {event.error.message}</ErrorMessage>
+        <ErrorMessage>This event could not load: {errorMessage(event.error)}</ErrorMessage>
       </>
     );
   }

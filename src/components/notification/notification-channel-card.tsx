@@ -18,6 +18,7 @@ import { NotificationEmailStatus } from "./notification-email-status";
 import { NotificationTelegramLink } from "./notification-telegram-link";
 import { NotificationTestButton } from "./notification-test-button";
 import { NotificationWebhookSecret } from "./notification-webhook-secret";
+import { errorMessage } from "@/lib/app-error";
 
 export type ChannelSetting = inferRouterOutputs<AppRouter>["notification"]["list"][number];
 export type ChannelName = ChannelSetting["channel"];
@@ -141,7 +142,7 @@ export function NotificationChannelCard({ setting, categories, categoriesError }
           {setting.channel === "email" ? <NotificationEmailStatus /> : null}
           {setting.channel === "webhook" ? <NotificationWebhookSecret secret={stringOf(setting.config.secret)} /> : null}
 
-          {save.isError ? <ErrorMessage>{save.error.message}</ErrorMessage> : null}
+          {save.isError ? <ErrorMessage>{errorMessage(save.error)}</ErrorMessage> : null}
         </CardContent>
         <CardFooter className="flex-wrap">
           <Button type="submit" disabled={save.isPending}>

@@ -11,6 +11,7 @@ import { authClient } from "@/lib/auth-client";
 import { formatTimeExact } from "@/lib/format-precise-time";
 import { useTRPC } from "@/trpc/client";
 import type { ChannelSetting } from "./notification-channel-card";
+import { errorMessage } from "@/lib/app-error";
 
 const stringOf = (value: unknown) => (typeof value === "string" ? value : "");
 
@@ -153,7 +154,7 @@ function CodeVerification({
           {sendButton}
         </div>
       )}
-      {start.isError ? <ErrorMessage>{start.error.message}</ErrorMessage> : null}
+      {start.isError ? <ErrorMessage>{errorMessage(start.error)}</ErrorMessage> : null}
 
       {showCode ? (
         <div className="grid min-w-0 gap-3 rounded-lg border bg-muted/40 p-3 sm:p-4" data-testid="discord-code-panel">
@@ -184,7 +185,7 @@ function CodeVerification({
               Verify
             </Button>
           </div>
-          {confirm.isError ? <ErrorMessage>{confirm.error.message}</ErrorMessage> : null}
+          {confirm.isError ? <ErrorMessage>{errorMessage(confirm.error)}</ErrorMessage> : null}
           {sendButton}
         </div>
       ) : null}

@@ -4,6 +4,7 @@ import { ErrorMessage } from "@/components/ui/form-messages";
 import { SkeletonCards } from "@/components/ui/skeleton";
 import { useTRPC } from "@/trpc/client";
 import { NotificationChannelCard } from "./notification-channel-card";
+import { errorMessage } from "@/lib/app-error";
 
 /** Every notification channel, one card each, in the server's order. */
 export function NotificationSettings() {
@@ -28,7 +29,7 @@ export function NotificationSettings() {
           bars={["h-5 w-40", "mt-3 h-4 w-72 max-w-full", "mt-6 h-9 w-full max-w-md"]}
         />
       ) : channels.isError ? (
-        <ErrorMessage>Your notification settings could not load: {channels.error.message}</ErrorMessage>
+        <ErrorMessage>Your notification settings could not load: {errorMessage(channels.error)}</ErrorMessage>
       ) : (
         <div className="grid gap-6">
           {channels.data.map((setting) => (

@@ -9,6 +9,7 @@ import { CopyField } from "@/components/ui/copy-field";
 import { formatTimeExact } from "@/lib/format-precise-time";
 import { useTRPC } from "@/trpc/client";
 import type { ChannelSetting } from "./notification-channel-card";
+import { errorMessage } from "@/lib/app-error";
 
 const POLL_MS = 3_000;
 const chatIdOf = (setting: ChannelSetting | undefined) => {
@@ -88,8 +89,8 @@ export function NotificationTelegramLink({ setting }: { setting: ChannelSetting 
       ) : null}
       {expired ? <p className="text-sm text-muted-foreground">That code expired. Create a new one.</p> : null}
 
-      {createCode.isError ? <ErrorMessage>{createCode.error.message}</ErrorMessage> : null}
-      {unlink.isError ? <ErrorMessage>{unlink.error.message}</ErrorMessage> : null}
+      {createCode.isError ? <ErrorMessage>{errorMessage(createCode.error)}</ErrorMessage> : null}
+      {unlink.isError ? <ErrorMessage>{errorMessage(unlink.error)}</ErrorMessage> : null}
       <div className="flex flex-wrap gap-2">
         <Button variant="secondary" disabled={createCode.isPending} onClick={() => createCode.mutate()}>
           {createCode.isPending ? <LoaderCircle className="animate-spin" aria-hidden /> : null}

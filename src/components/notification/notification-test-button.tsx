@@ -4,6 +4,7 @@ import { CircleAlert, CircleCheck, LoaderCircle, Send } from "lucide-react";
 import { useTRPC } from "@/trpc/client";
 import { Button } from "@/components/ui/button";
 import type { ChannelName } from "./notification-channel-card";
+import { errorMessage } from "@/lib/app-error";
 
 type TestOutcome = { ok: true; statusCode: number | null } | { ok: false; statusCode: number | null; error: string; retryable: boolean };
 
@@ -21,7 +22,7 @@ export function NotificationTestButton({ channel, unsaved }: { channel: ChannelN
   const trpc = useTRPC();
   const test = useMutation(trpc.notification.sendTest.mutationOptions());
 
-  const result = test.isPending ? null : test.isError ? { ok: false, text: `Failed: ${test.error.message}` } : test.data ? { ok: test.data.ok, text: describeTestOutcome(test.data) } : null;
+  const result = test.isPending ? null : test.isError ? { ok: false, text: `Failed: ${errorMessage(test.error)}` } : test.data ? { ok: test.data.ok, text: describeTestOutcome(test.data) } : null;
 
   return (
     <>

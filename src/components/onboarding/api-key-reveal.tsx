@@ -9,6 +9,7 @@ import { CopyField } from "@/components/ui/copy-field";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useTRPC } from "@/trpc/client";
 import { CurlSnippet } from "@/components/snippet/curl-snippet";
+import { errorMessage } from "@/lib/app-error";
 
 /** Shows the API key made at sign-up, exactly once (the server returns null on later visits). */
 export function ApiKeyReveal({ appUrl }: { appUrl: string }) {
@@ -29,7 +30,7 @@ export function ApiKeyReveal({ appUrl }: { appUrl: string }) {
       <Alert variant="destructive" role="alert">
         <TriangleAlert aria-hidden />
         <AlertContent>
-          <p>We could not load your API key: {reveal.error.message}</p>
+          <p>We could not load your API key: {errorMessage(reveal.error)}</p>
           <Button variant="secondary" size="sm" className="mt-2" onClick={() => reveal.mutate()}>
             Try again
           </Button>

@@ -6,6 +6,7 @@ import { Alert, AlertContent } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { ErrorMessage } from "@/components/ui/form-messages";
 import { QUICK_START_CATEGORIES } from "@/shared/category";
+import { errorMessage } from "@/lib/app-error";
 
 /** Creates bug, sale and question so the snippet above (category "sale") works right away. */
 export function QuickStartSection() {
@@ -40,7 +41,7 @@ export function QuickStartSection() {
           Create quick-start categories
         </Button>
       )}
-      {quickStart.isError ? <ErrorMessage>{quickStart.error.message}</ErrorMessage> : null}
+      {quickStart.isError ? <ErrorMessage>{errorMessage(quickStart.error)}</ErrorMessage> : null}
     </div>
   );
 }

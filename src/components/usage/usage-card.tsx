@@ -9,6 +9,7 @@ import { formatNumber } from "@/lib/format-number";
 import { formatDate } from "@/lib/format-time";
 import { cn } from "@/lib/utils";
 import { useTRPC } from "@/trpc/client";
+import { errorMessage } from "@/lib/app-error";
 
 export function useQuota() {
   const trpc = useTRPC();
@@ -30,7 +31,7 @@ export function UsageCard({ showPlan = false, linkToUsage = false, className }: 
       </Card>
     );
   }
-  if (quota.isError) return <ErrorMessage>Usage could not load: {quota.error.message}</ErrorMessage>;
+  if (quota.isError) return <ErrorMessage>Usage could not load: {errorMessage(quota.error)}</ErrorMessage>;
 
   const { plan, events, categories } = quota.data;
   const ratio = events.limit > 0 ? Math.min(1, events.used / events.limit) : 0;

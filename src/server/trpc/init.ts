@@ -1,6 +1,6 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { SessionInfo } from "@/server/auth/session";
-import { AppError } from "@/server/errors";
+import { AppError, type AppErrorCode } from "@/server/errors";
 import type { Services } from "@/server/services";
 
 export type TrpcContext = { services: Services; session: SessionInfo | null };
@@ -16,6 +16,20 @@ const TRPC_CODE = {
   RATE_LIMITED: "TOO_MANY_REQUESTS",
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
 } as const;
+
+/** tRPC's own errors (an unknown procedure, a too-large batch, a missing session) in the one error model. */
+const APP_CODE: Partial<Record<TRPCError["code"], AppErrorCode>> = {
+  BAD_REQUEST: "BAD_REQUEST",
+  PARSE_ERROR: "BAD_REQUEST",
+  METHOD_NOT_SUPPORTED: "BAD_REQUEST",
+  UNAUTHORIZED: "UNAUTHENTICATED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  UNPROCESSABLE_CONTENT: "VALIDATION_FAILED",
+  TOO_MANY_REQUESTS: "RATE_LIMITED",
+  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+};
 
 const INTERNAL_MESSAGE = "Something went wrong on our side. Try again in a moment.";
 
@@ -44,7 +58,7 @@ const t = initTRPC.context<TrpcContext>().create({
     return {
       ...shape,
       message: internal ? INTERNAL_MESSAGE : shape.message,
-      data: { ...shape.data, appCode: cause?.code ?? (internal ? "INTERNAL" : undefined), details: cause?.details, stack: undefined },
+      data: { ...shape.data, appCode: cause?.code ?? APP_CODE[error.code] ?? "INTERNAL", details: cause?.details, stack: undefined },
     };
   },
 });

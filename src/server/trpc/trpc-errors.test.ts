@@ -28,6 +28,15 @@ describe("tRPC errors: one model", () => {
     expect(res.error.message).toMatch(/dup/);
   });
 
+  it("tRPC's own errors carry a code of the same model: no session, an unknown procedure", async () => {
+    const signedOut = await t.trpc("category.list", "", undefined, "query");
+    expect(signedOut.status).toBe(401);
+    expect(signedOut.error.data.appCode).toBe("UNAUTHENTICATED");
+    const unknown = await t.trpc("category.nothingHere", cookie, undefined, "query");
+    expect(unknown.status).toBe(404);
+    expect(unknown.error.data.appCode).toBe("NOT_FOUND");
+  });
+
   it("an unexpected error shows a generic sentence, never the database's message, and is logged with its cause", async () => {
     const logged: unknown[] = [];
     const original = t.services.logger.error.bind(t.services.logger);
