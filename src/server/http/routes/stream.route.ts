@@ -16,6 +16,13 @@ const KEEPALIVE_MS = 25_000;
 export const MAX_STREAMS_PER_USER = 10;
 
 /**
+ * Messages one stream may hold for a client that is not reading. Past that the stream is closed
+ * and the queue dropped: the browser reconnects, and on "ready" the page refetches what it shows,
+ * so nothing is lost but memory stays bounded however slow a client is.
+ */
+export const MAX_QUEUED_MESSAGES = 256;
+
+/**
  * GET /api/stream: server-sent events for the signed-in user (new events, delivery status
  * changes). Behind the session guard like every /api route; the browser's EventSource
  * reconnects by itself.
@@ -46,7 +53,10 @@ export function streamRoutes(s: Services) {
       const queue: string[] = [];
       let wake: (() => void) | undefined;
       const unsubscribe = s.realtime.subscribe(userId, (message) => {
-        queue.push(JSON.stringify(message));
+        if (queue.length >= MAX_QUEUED_MESSAGES) {
+          queue.length = 0;
+          stream.abort();
+        } else queue.push(JSON.stringify(message));
         wake?.();
       });
       stream.onAbort(() => {
