@@ -100,7 +100,9 @@ describe("address classification", () => {
 
   it("ALLOW_PRIVATE_WEBHOOK_TARGETS lifts the address check, but never for cloud metadata", () => {
     for (const address of ["127.0.0.1", "10.0.0.5", "fd00::1", "::1"]) expect(blockedAddressReason(address, true)).toBeNull();
-    for (const address of ["169.254.169.254", "::ffff:169.254.169.254", "fd00:ec2::254", "100.100.100.200"]) expect(blockedAddressReason(address, true)).not.toBeNull();
+    for (const address of ["169.254.169.254", "::ffff:169.254.169.254", "fd00:ec2::254", "100.100.100.200", "168.63.129.16", "::ffff:168.63.129.16"])
+      expect(blockedAddressReason(address, true)).not.toBeNull();
+    expect(blockedAddressReason("168.63.129.16", false)).not.toBeNull();
     expect(outboundUrlProblem("https://metadata.google.internal/", { allowInsecure: false, allowPrivate: true })).toBe(PRIVATE_TARGET_MESSAGE);
     expect(outboundUrlProblem("https://intranet.corp.example/hook", { allowInsecure: false, allowPrivate: true })).toBeNull();
   });

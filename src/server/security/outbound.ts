@@ -49,8 +49,12 @@ export const PRIVATE_TARGET_MESSAGE = "This URL points to a local, private or re
  */
 export const UNDELIVERABLE_MESSAGE = "Could not deliver to this URL";
 
-/** Cloud metadata services: never a notification target, whatever ALLOW_PRIVATE_WEBHOOK_TARGETS says. */
-const METADATA_ADDRESSES = new Set(["169.254.169.254", "169.254.170.2", "100.100.100.200", "fd00:ec2::254"]);
+/**
+ * Cloud metadata and host services: never a notification target, whatever
+ * ALLOW_PRIVATE_WEBHOOK_TARGETS says. 168.63.129.16 (Azure's WireServer) is a public address
+ * that only answers from inside Azure, so the public-unicast rule alone would let it through.
+ */
+const METADATA_ADDRESSES = new Set(["169.254.169.254", "169.254.170.2", "100.100.100.200", "168.63.129.16", "fd00:ec2::254"]);
 const METADATA_NAMES = new Set(["metadata.google.internal", "metadata.goog", "metadata", "instance-data", "instance-data.ec2.internal"]);
 /** Names that only resolve inside a network (RFC 6761, 6762, 8375; ICANN's .internal). */
 const LOCAL_SUFFIXES = ["localhost", "local", "internal", "localdomain", "home.arpa"];
