@@ -10,6 +10,7 @@ import autocannon from "autocannon";
 import { createDb } from "@/server/db/db";
 import { generateWebhookSecret } from "@/server/delivery/channels/webhook.channel";
 import { parseEnv } from "@/env";
+import { buildServer } from "../esbuild.config";
 import { startWebhookReceiverFake } from "../tests/fakes/webhook-receiver.fake";
 import { benchEnv, buildNext, root, sampleBodies, seedDatabase, start, stop, waitForPort } from "./support";
 
@@ -18,6 +19,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const PORT = 3305;
 
 if (!existsSync(join(root, ".next/BUILD_ID"))) buildNext(".");
+await buildServer();
 
 const secret = generateWebhookSecret();
 const receiver = await startWebhookReceiverFake({ secret });
@@ -39,7 +41,7 @@ const db = await seedDatabase();
   await k.destroy();
 }
 
-const server = start(join(root, "node_modules/.bin/tsx"), ["src/main.ts"], { ...benchEnv(db, PORT), ALLOW_INSECURE_WEBHOOK_URLS: "true", ALLOW_PRIVATE_WEBHOOK_TARGETS: "true", WORKER: "true" });
+const server = start(process.execPath, ["dist/main.js"], { ...benchEnv(db, PORT), ALLOW_INSECURE_WEBHOOK_URLS: "true", ALLOW_PRIVATE_WEBHOOK_TARGETS: "true", WORKER: "true" });
 try {
   await waitForPort(PORT, "/", server);
   const bodies = sampleBodies();

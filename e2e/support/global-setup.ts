@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { buildServer } from "../../esbuild.config";
 import { createTestDatabase } from "../../tests/support/test-database";
 import { startOidcProvider, OIDC_CLIENT } from "./oidc";
 import { DISCORD_FAKE_BOT_TOKEN, DISCORD_FAKE_PORT, E2E_BASE_URL, E2E_PORT, MAIL_DIR, OIDC_ISSUER, OIDC_NAME, STATE_DIR } from "./ports";
@@ -18,12 +19,17 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** `next build` only when the sources changed since the last build (CI runs the suite twice). */
-function ensureBuild() {
+/**
+ * `npm run build`'s two halves: `next build` only when the sources changed since the last build
+ * (CI runs the suite twice); the server entries always (half a second), so a stale dist/ is never run.
+ */
+async function ensureBuild() {
   const buildId = join(root, ".next/BUILD_ID");
-  if (existsSync(buildId) && statSync(buildId).mtimeMs > newestMtime(join(root, "src"))) return;
-  const result = spawnSync("npx", ["next", "build"], { cwd: root, stdio: "inherit" });
-  if (result.status !== 0) throw new Error("next build failed");
+  if (!existsSync(buildId) || statSync(buildId).mtimeMs <= newestMtime(join(root, "src"))) {
+    const result = spawnSync("npx", ["next", "build"], { cwd: root, stdio: "inherit" });
+    if (result.status !== 0) throw new Error("next build failed");
+  }
+  await buildServer();
 }
 
 async function waitForHealth(child: ChildProcess) {
@@ -42,14 +48,15 @@ async function waitForHealth(child: ChildProcess) {
 }
 
 export default async function globalSetup() {
-  ensureBuild();
+  await ensureBuild();
   rmSync(STATE_DIR, { recursive: true, force: true });
   const smtp = await startSmtpServer(MAIL_DIR);
   const oidc = await startOidcProvider(OIDC_ISSUER, `${E2E_BASE_URL}/api/auth/callback/oidc`);
   const database = await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), "pingpilot-e2e-"));
 
-  const server = spawn(join(root, "node_modules/.bin/tsx"), ["src/main.ts"], {
+  // `npm start`: plain node on the compiled entry.
+  const server = spawn(process.execPath, ["dist/main.js"], {
     cwd: root,
     stdio: ["ignore", "inherit", "inherit"],
     env: {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildServer } from "../../../esbuild.config";
 import { startSlackFake, type SlackFake } from "../../../tests/fakes/slack.fake";
 import { startWebhookReceiverFake, type WebhookReceiverFake } from "../../../tests/fakes/webhook-receiver.fake";
 import { dialectUnderTest } from "../../../tests/support/test-database";
@@ -14,7 +15,8 @@ let receiver: WebhookReceiverFake;
 let slack: SlackFake;
 
 beforeAll(async () => {
-  [receiver, slack] = await Promise.all([startWebhookReceiverFake(), startSlackFake()]);
+  // dist/worker.js compiled from the sources under test, never a stale build.
+  [receiver, slack] = await Promise.all([startWebhookReceiverFake(), startSlackFake(), buildServer()]);
 });
 afterAll(async () => {
   await Promise.all([receiver.close(), slack.close()]);
@@ -22,8 +24,8 @@ afterAll(async () => {
 
 function startWorker(t: TestApp, id: string): ChildProcess {
   const database = t.env.database;
-  // node itself (not the tsx wrapper, which would leave its child running after a SIGKILL).
-  return spawn(process.execPath, ["--import", "tsx", "src/worker.ts"], {
+  // `npm run worker`: plain node on the compiled entry.
+  return spawn(process.execPath, ["dist/worker.js"], {
     cwd: root,
     stdio: ["ignore", "ignore", "inherit"],
     env: {
