@@ -91,6 +91,8 @@ const schema = z.object({
   PLAN_CATEGORY_LIMIT: z.coerce.number().int().positive().optional(),
   /** Public API rate limit per API key: sustained requests per second and burst size (token bucket). */
   API_RATE_LIMIT_PER_SECOND: positiveInt(20),
+  /** Override how many days raw events of DEFAULT_PLAN are kept (its plan's: PRO 365); daily rollups are kept regardless. */
+  EVENT_RETENTION_DAYS: z.coerce.number().int().min(1, { message: "EVENT_RETENTION_DAYS must be a whole number of days, at least 1" }).max(36_500).optional(),
   API_RATE_LIMIT_BURST: positiveInt(40),
   /** Auth throttling: attempts allowed per window, per client IP and per account (email). */
   AUTH_THROTTLE_WINDOW_SECONDS: positiveInt(15 * 60),

@@ -11,6 +11,7 @@ import { envOrExit } from "@/env";
 import { migrateToLatest } from "@/server/db/migrate";
 import { createDeliveryWorker } from "@/server/delivery/delivery.worker";
 import { startRollupJob } from "@/server/stats/rollup.job";
+import { startRetentionJob } from "@/server/retention/retention.job";
 import { createApp, handledByHono } from "@/server/http/app";
 import { applyHeaders, pageSecurityHeaders } from "@/server/http/page-headers";
 import { limitPageBody } from "@/server/http/page-body-limit";
@@ -35,6 +36,7 @@ async function main() {
   const worker = env.WORKER ? createDeliveryWorker(s) : undefined;
   worker?.start();
   const rollups = env.WORKER ? startRollupJob(s) : undefined;
+  const retention = env.WORKER ? startRetentionJob(s) : undefined;
 
   const dev = env.NODE_ENV !== "production";
   const nextApp = next({ dev, dir: fileURLToPath(new URL("..", import.meta.url)), hostname: "0.0.0.0", port: env.PORT });
@@ -68,6 +70,7 @@ async function main() {
     clearTimeout(timer);
     // In-flight deliveries finish their attempt; anything left is picked up after a restart.
     rollups?.stop();
+    await retention?.stop();
     await worker?.stop();
     await nextApp.close?.();
     await closeServices(s);

@@ -1,11 +1,13 @@
 /**
- * `npm run worker`: the delivery worker alone, for deployments that run web instances with
- * WORKER=false. Any number of these can share a PostgreSQL database.
+ * `npm run worker`: the delivery worker alone, with the rollup and retention jobs, for
+ * deployments that run web instances with WORKER=false. Any number of these can share a
+ * PostgreSQL database.
  */
 import { envOrExit } from "@/env";
 import { migrateToLatest } from "@/server/db/migrate";
 import { createDeliveryWorker } from "@/server/delivery/delivery.worker";
 import { startRollupJob } from "@/server/stats/rollup.job";
+import { startRetentionJob } from "@/server/retention/retention.job";
 import { closeServices, createServices } from "@/server/services";
 
 const env = envOrExit();
@@ -14,6 +16,7 @@ await migrateToLatest(s.db);
 const worker = createDeliveryWorker(s);
 worker.start();
 const rollups = startRollupJob(s);
+const retention = startRetentionJob(s);
 
 let stopping = false;
 const stop = async (signal: string) => {
@@ -21,6 +24,7 @@ const stop = async (signal: string) => {
   stopping = true;
   s.logger.info({ signal }, "worker stopping after the attempts in flight");
   rollups.stop();
+  await retention.stop();
   await worker.stop();
   await closeServices(s);
   process.exit(0);

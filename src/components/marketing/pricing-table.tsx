@@ -4,9 +4,9 @@ import { Button } from "@/components/ui/button";
 import { cn } from "@/lib/utils";
 
 const PLANS = [
-  { name: "FREE", price: "$0", period: "forever", events: "100", categories: "3", blurb: "For side projects and trying it out." },
-  { name: "PRO", price: "$29", period: "per month", events: "1,000", categories: "10", blurb: "For products with real customers.", featured: true },
-  { name: "ENTERPRISE", price: "$49", period: "per month", events: "10,000", categories: "100", blurb: "For busy apps and whole teams." },
+  { name: "FREE", price: "$0", period: "forever", events: "100", categories: "3", history: "30 days", blurb: "For side projects and trying it out." },
+  { name: "PRO", price: "$29", period: "per month", events: "1,000", categories: "10", history: "1 year", blurb: "For products with real customers.", featured: true },
+  { name: "ENTERPRISE", price: "$49", period: "per month", events: "10,000", categories: "100", history: "2 years", blurb: "For busy apps and whole teams." },
 ];
 
 export function PricingTable({ signedIn }: { signedIn: boolean }) {
@@ -36,6 +36,10 @@ export function PricingTable({ signedIn }: { signedIn: boolean }) {
                 <li className="flex gap-2">
                   <Check className="mt-0.5 size-4 shrink-0 text-primary" aria-hidden />
                   {plan.categories} categories
+                </li>
+                <li className="flex gap-2">
+                  <Check className="mt-0.5 size-4 shrink-0 text-primary" aria-hidden />
+                  {plan.history} of event history; charts and totals keep every day
                 </li>
                 <li className="flex gap-2">
                   <Check className="mt-0.5 size-4 shrink-0 text-primary" aria-hidden />

@@ -45,6 +45,10 @@ export function UsagePlanCard() {
                     <Check className="size-3.5 text-muted-foreground" aria-hidden />
                     {formatNumber(limits.categories)} categories
                   </li>
+                  <li className="flex items-center gap-2">
+                    <Check className="size-3.5 text-muted-foreground" aria-hidden />
+                    {formatNumber(limits.retentionDays)} days of event history
+                  </li>
                 </ul>
               </li>
             );

@@ -13,10 +13,15 @@ export function quotaPeriod(now: Date) {
 }
 
 /** Plan limits, with the env overrides applied to the self-hosted default plan. */
-export function limitsFor(plan: Plan, env: Pick<Env, "DEFAULT_PLAN" | "PLAN_EVENT_LIMIT" | "PLAN_CATEGORY_LIMIT">): PlanLimits {
+export function limitsFor(plan: Plan, env: Pick<Env, "DEFAULT_PLAN" | "PLAN_EVENT_LIMIT" | "PLAN_CATEGORY_LIMIT" | "EVENT_RETENTION_DAYS">): PlanLimits {
   const base = PLANS[plan];
   if (plan !== env.DEFAULT_PLAN) return base;
-  return { ...base, eventsPerMonth: env.PLAN_EVENT_LIMIT ?? base.eventsPerMonth, categories: env.PLAN_CATEGORY_LIMIT ?? base.categories };
+  return {
+    ...base,
+    eventsPerMonth: env.PLAN_EVENT_LIMIT ?? base.eventsPerMonth,
+    categories: env.PLAN_CATEGORY_LIMIT ?? base.categories,
+    retentionDays: env.EVENT_RETENTION_DAYS ?? base.retentionDays,
+  };
 }
 
 export type QuotaState = { limit: number; used: number; remaining: number; resetsAt: Date; period: string };

@@ -1,5 +1,5 @@
 import type { Db } from "@/server/db/db";
-import { countEventsInRange, fieldTotalsInRange, findCategoryDays, insertCategoryDay, type FieldTotals } from "./stats.queries";
+import { countEventsInRange, fieldTotalsInRange, findCategoryDayKeys, findCategoryDays, insertCategoryDay, type FieldTotals } from "./stats.queries";
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 /** A day counts as closed this long after it ends, so late commits from other instances (clock skew) are in. */
@@ -28,14 +28,37 @@ export async function dayRollups(db: Db, categoryIds: string[], start: number, e
   for (const categoryId of categoryIds) {
     for (let t = start; t < end; t += DAY_MS) {
       if (present.has(`${categoryId}/${dayKey(t)}`)) continue;
-      const range = { from: new Date(t).toISOString(), to: new Date(t + DAY_MS).toISOString() };
-      const [events, fields] = await Promise.all([countEventsInRange(db, categoryId, range), fieldTotalsInRange(db, categoryId, range)]);
-      const rollup = { categoryId, day: dayKey(t), events, fields };
-      await insertCategoryDay(db, rollup);
-      rollups.push(rollup);
+      rollups.push(await storeDayRollup(db, categoryId, t));
     }
   }
   return rollups;
+}
+
+/** Computes one closed day of one category from its events and stores it (a row already there wins). */
+async function storeDayRollup(db: Db, categoryId: string, dayStart: number): Promise<DayRollup> {
+  const range = { from: new Date(dayStart).toISOString(), to: new Date(dayStart + DAY_MS).toISOString() };
+  const [events, fields] = await Promise.all([countEventsInRange(db, categoryId, range), fieldTotalsInRange(db, categoryId, range)]);
+  const rollup = { categoryId, day: dayKey(dayStart), events, fields };
+  await insertCategoryDay(db, rollup);
+  return rollup;
+}
+
+/**
+ * Makes sure each (category, closed day) pair has its rollup, computing only the missing ones:
+ * called before raw events of those days are deleted (retention), so a day is always rolled up
+ * from all of its events. Day starts in ms; one read of the stored rows for all the pairs.
+ * Returns how many rollups were computed.
+ */
+export async function ensureDayRollups(db: Db, pairs: { categoryId: string; dayStart: number }[]) {
+  const wanted = new Map(pairs.map((p) => [`${p.categoryId}/${dayKey(p.dayStart)}`, p]));
+  if (!wanted.size) return 0;
+  const stored = await findCategoryDayKeys(
+    db,
+    [...wanted.values()].map((p) => ({ categoryId: p.categoryId, day: dayKey(p.dayStart) })),
+  );
+  for (const r of stored) wanted.delete(`${r.category_id}/${r.day}`);
+  for (const { categoryId, dayStart } of wanted.values()) await storeDayRollup(db, categoryId, dayStart);
+  return wanted.size;
 }
 
 export function mergeFieldTotals(into: FieldTotals, add: FieldTotals) {

@@ -77,6 +77,22 @@ export function findCategoryDays(db: Db, categoryIds: string[], fromDay: string,
   return db.selectFrom("category_day").selectAll().where("category_id", "in", categoryIds).where("day", ">=", fromDay).where("day", "<", toDay).execute();
 }
 
+/** Which of these exact (category, day) pairs already have a rollup: one lookup by row value on the primary key. */
+export function findCategoryDayKeys(db: Db, pairs: { categoryId: string; day: string }[]) {
+  if (!pairs.length) return Promise.resolve([]);
+  return db
+    .selectFrom("category_day")
+    .select(["category_id", "day"])
+    .where((eb) =>
+      eb(
+        eb.refTuple("category_id", "day"),
+        "in",
+        pairs.map((p) => eb.tuple(p.categoryId, p.day)),
+      ),
+    )
+    .execute();
+}
+
 export function insertCategoryDay(db: Db, row: { categoryId: string; day: string; events: number; fields: FieldTotals }) {
   return db
     .insertInto("category_day")
