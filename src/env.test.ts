@@ -21,6 +21,7 @@ describe("environment", () => {
     const env = parseEnv({ DATA_DIR: dir });
     expect(env.database).toEqual({ dialect: "sqlite", file: join(dir, "pingpilot.db") });
     expect(env.PORT).toBe(3000);
+    expect(env.HOST).toBe("0.0.0.0");
     expect(env.APP_URL).toBe("http://localhost:3000");
     expect(env.DEFAULT_PLAN).toBe("PRO");
     expect(env.WORKER).toBe(true);
@@ -66,6 +67,7 @@ describe("environment", () => {
 
   it("rejects malformed values by name", () => {
     expect(problemsOf({ PORT: "eighty" })[0]).toMatch(/^PORT/);
+    expect(problemsOf({ HOST: " " })[0]).toMatch(/^HOST/);
     expect(problemsOf({ APP_URL: "localhost" })[0]).toMatch(/^APP_URL/);
     expect(problemsOf({ DEFAULT_PLAN: "GOLD" })[0]).toMatch(/^DEFAULT_PLAN/);
   });

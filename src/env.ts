@@ -26,6 +26,8 @@ const schema = z.object({
     .default("http://localhost:3000")
     .transform((v) => v.replace(/\/+$/, "")),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** The address to listen on. Behind a reverse proxy on the same host, 127.0.0.1 keeps the port off the network. */
+  HOST: z.string().trim().min(1).default("0.0.0.0"),
   DATABASE_URL: z
     .string()
     .optional()

@@ -39,7 +39,7 @@ async function main() {
   const retention = env.WORKER ? startRetentionJob(s) : undefined;
 
   const dev = env.NODE_ENV !== "production";
-  const nextApp = next({ dev, dir: fileURLToPath(new URL("..", import.meta.url)), hostname: "0.0.0.0", port: env.PORT });
+  const nextApp = next({ dev, dir: fileURLToPath(new URL("..", import.meta.url)), hostname: env.HOST, port: env.PORT });
   await nextApp.prepare();
   const renderPage = nextApp.getRequestHandler();
   const answerApi = getRequestListener(createApp(s).fetch);
@@ -54,7 +54,7 @@ async function main() {
     applyHeaders(res, pageHeaders);
     return renderPage(req, res);
   });
-  server.listen(env.PORT, () => logger.info({ port: env.PORT, url: env.APP_URL, mode: dev ? "development" : "production" }, "PingPilot is listening"));
+  server.listen(env.PORT, env.HOST, () => logger.info({ host: env.HOST, port: env.PORT, url: env.APP_URL, mode: dev ? "development" : "production" }, "PingPilot is listening"));
 
   let stopping = false;
   const stop = async (signal: string) => {
