@@ -35,7 +35,8 @@ describe("environment", () => {
   });
 
   it("switches to PostgreSQL for a postgres:// DATABASE_URL", () => {
-    expect(parseEnv({ DATA_DIR: dataDir(), DATABASE_URL: "postgres://u@h:5432/db" }).database).toEqual({ dialect: "postgres", url: "postgres://u@h:5432/db" });
+    expect(parseEnv({ DATA_DIR: dataDir(), DATABASE_URL: "postgres://u@h:5432/db" }).database).toEqual({ dialect: "postgres", url: "postgres://u@h:5432/db", poolMax: 10 });
+    expect(parseEnv({ DATA_DIR: dataDir(), DATABASE_URL: "postgres://u@h:5432/db", DATABASE_POOL_MAX: "40" }).database).toMatchObject({ poolMax: 40 });
   });
 
   it.each([

@@ -34,6 +34,8 @@ const schema = z.object({
     .refine((v) => !v || /^(postgres(ql)?:\/\/|file:|sqlite:)/.test(v) || !v.includes("://"), {
       message: "DATABASE_URL must be postgres://… or a SQLite file path",
     }),
+  /** PostgreSQL connections per process (web or worker); the server's max_connections bounds the sum over instances. */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
   DATA_DIR: z.string().default("./data"),
   AUTH_SECRET: z.string().optional(),
   SMTP_URL: z.string().optional(),
@@ -108,7 +110,7 @@ export type Env = Omit<z.infer<typeof schema>, "TRUST_PROXY"> & {
   AUTH_SECRET: string;
   /** True when AUTH_SECRET was generated and stored in DATA_DIR rather than configured. */
   authSecretGenerated: boolean;
-  database: { dialect: "sqlite"; file: string } | { dialect: "postgres"; url: string };
+  database: { dialect: "sqlite"; file: string } | { dialect: "postgres"; url: string; poolMax: number };
   oauth: OAuthConfig;
 };
 
@@ -171,7 +173,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 
   const url = raw.DATABASE_URL;
   const database: Env["database"] =
-    url && /^postgres(ql)?:\/\//.test(url) ? { dialect: "postgres", url } : { dialect: "sqlite", file: resolve(url ? url.replace(/^(file:|sqlite:)(\/\/)?/, "") : join(dataDir, "pingpilot.db")) };
+    url && /^postgres(ql)?:\/\//.test(url) ? { dialect: "postgres", url, poolMax: raw.DATABASE_POOL_MAX } : { dialect: "sqlite", file: resolve(url ? url.replace(/^(file:|sqlite:)(\/\/)?/, "") : join(dataDir, "pingpilot.db")) };
   if (database.dialect === "sqlite") mkdirSync(dirname(database.file), { recursive: true });
 
   const oauth: OAuthConfig = {

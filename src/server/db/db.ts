@@ -9,7 +9,7 @@ export type Db = Kysely<Database>;
 export function createDb(config: Env["database"], onIdleClientError: (err: Error) => void = () => {}): Db {
   if (config.dialect === "postgres") {
     // timestamptz/int8 parsing stays pg's default: Date and string.
-    const pool = new pg.Pool({ connectionString: config.url, max: 10 });
+    const pool = new pg.Pool({ connectionString: config.url, max: config.poolMax });
     // An idle pooled connection can be cut by the server (restart, admin termination); without a
     // listener pg would crash the process. The pool replaces the connection on next use.
     pool.on("error", onIdleClientError);
