@@ -173,7 +173,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 
   const url = raw.DATABASE_URL;
   const database: Env["database"] =
-    url && /^postgres(ql)?:\/\//.test(url) ? { dialect: "postgres", url, poolMax: raw.DATABASE_POOL_MAX } : { dialect: "sqlite", file: resolve(url ? url.replace(/^(file:|sqlite:)(\/\/)?/, "") : join(dataDir, "pingpilot.db")) };
+    url && /^postgres(ql)?:\/\//.test(url)
+      ? { dialect: "postgres", url, poolMax: raw.DATABASE_POOL_MAX }
+      : { dialect: "sqlite", file: resolve(url ? url.replace(/^(file:|sqlite:)(\/\/)?/, "") : join(dataDir, "pingpilot.db")) };
   if (database.dialect === "sqlite") mkdirSync(dirname(database.file), { recursive: true });
 
   const oauth: OAuthConfig = {

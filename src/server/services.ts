@@ -5,7 +5,8 @@ import { createDb, type Db } from "@/server/db/db";
 import { createLogger, type Logger } from "@/server/log/logger";
 import { createMailer, type Mailer } from "@/server/mail/mailer";
 import { createRealtimeBus, type RealtimeBus } from "@/server/realtime/realtime.bus";
-import { createRateLimiter, type RateLimiter } from "@/server/security/rate-limit";
+import { createPgApiKeyRateLimiter, createPgRateLimiter, createPgThrottle } from "@/server/security/limits.postgres";
+import { createRateLimiter, type ApiKeyRateLimiter, type RateLimiter } from "@/server/security/rate-limit";
 import { createThrottle, type Throttle } from "@/server/security/throttle";
 
 /** Everything long-lived the process owns, built once from the validated env. */
@@ -16,7 +17,7 @@ export type Services = {
   mailer: Mailer;
   auth: Auth;
   throttle: Throttle;
-  rateLimiter: RateLimiter;
+  rateLimiter: ApiKeyRateLimiter;
   /** "Send test" per user: each one makes the server send a request where the user says. */
   sendTestLimiter: RateLimiter;
   apiKeyCache: ApiKeyCache;
@@ -56,14 +57,15 @@ export function createServices(env: Env, overrides: Partial<Pick<Services, "logg
   const apiKeyCache = createApiKeyCache(API_KEY_CACHE_TTL_MS, { broadcast: realtime.broadcast, now });
   realtime.onInternal(apiKeyCache.apply);
   const auth = createAuth({ env, db, mailer, logger, clock, onAccountDeleted: apiKeyCache.evictAccount });
-  const throttle = createThrottle({
-    windowMs: env.AUTH_THROTTLE_WINDOW_SECONDS * 1000,
-    ipMax: env.AUTH_THROTTLE_IP_MAX,
-    accountMax: env.AUTH_THROTTLE_ACCOUNT_MAX,
-    now,
-  });
-  const rateLimiter = createRateLimiter({ perSecond: env.API_RATE_LIMIT_PER_SECOND, burst: env.API_RATE_LIMIT_BURST, now });
-  const sendTestLimiter = createRateLimiter({ perSecond: SEND_TESTS_PER_MINUTE / 60, burst: SEND_TESTS_PER_MINUTE, now });
+  const throttleLimits = { windowMs: env.AUTH_THROTTLE_WINDOW_SECONDS * 1000, ipMax: env.AUTH_THROTTLE_IP_MAX, accountMax: env.AUTH_THROTTLE_ACCOUNT_MAX };
+  const apiRate = { perSecond: env.API_RATE_LIMIT_PER_SECOND, burst: env.API_RATE_LIMIT_BURST };
+  const sendTestRate = { perSecond: SEND_TESTS_PER_MINUTE / 60, burst: SEND_TESTS_PER_MINUTE };
+  // PostgreSQL may serve several instances: the limits are rows every instance shares. SQLite is
+  // one process by design: they stay in memory.
+  const shared = env.database.dialect === "postgres" ? { db, now, onError: (err: unknown) => logger.warn({ err }, "deleting expired rate-limit rows failed") } : undefined;
+  const throttle = shared ? createPgThrottle(shared, throttleLimits) : createThrottle({ ...throttleLimits, now });
+  const rateLimiter = shared ? createPgApiKeyRateLimiter(shared, apiRate) : createRateLimiter({ ...apiRate, now });
+  const sendTestLimiter = shared ? createPgRateLimiter(shared, { ...sendTestRate, scope: "send-test" }) : createRateLimiter({ ...sendTestRate, now });
   return { env, db, logger, mailer, auth, throttle, rateLimiter, sendTestLimiter, apiKeyCache, clock, deliveryBell: createBell(), realtime };
 }
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createThrottle, ipKey } from "@/server/security/throttle";
+import { limitImplementations } from "../support/limit-implementations";
 import { STRONG_PASSWORD, startTestApp, type TestApp } from "../support/test-app";
 
 /**
@@ -113,11 +114,14 @@ describe("what the throttle counts cannot be dodged", () => {
     await expectThrottled(await t.post("/api/auth/sign-in/email", { email, password: "wrong password" }));
   });
 
-  it("IPv6 clients are counted per /64, so rotating addresses inside it does not help", () => {
-    const throttle = createThrottle({ windowMs: 60_000, ipMax: 3, accountMax: 3 });
-    for (let i = 1; i <= 3; i++) throttle.ip.record(`2001:db8:1:2::${i.toString(16)}`);
-    expect(throttle.ip.blockedFor("2001:db8:1:2:ffff:ffff:ffff:ffff")).toBeGreaterThan(0);
-    expect(throttle.ip.blockedFor("2001:db8:1:3::1")).toBe(0);
+  // In memory, and on a PostgreSQL run also the throttle shared by every instance.
+  it.each(limitImplementations(() => t.db))("IPv6 clients are counted per /64, so rotating addresses inside it does not help ($name)", async (impl) => {
+    const throttle = impl.throttle({ windowMs: 60_000, ipMax: 3, accountMax: 3 }, () => t.services.clock().getTime());
+    for (let i = 1; i <= 3; i++) expect(await throttle.attempt(`2001:db8:1:2::${i.toString(16)}`)).toBe(0);
+    expect(await throttle.attempt("2001:db8:1:2:ffff:ffff:ffff:ffff")).toBeGreaterThan(0);
+    expect(await throttle.attempt("2001:db8:1:3::1")).toBe(0);
+    for (let i = 1; i <= 3; i++) expect(await throttle.attempt("::ffff:198.51.100.7")).toBe(0);
+    expect(await throttle.attempt("198.51.100.7")).toBeGreaterThan(0);
     expect(ipKey("::ffff:198.51.100.7")).toBe("198.51.100.7");
     expect(ipKey("198.51.100.7")).toBe("198.51.100.7");
   });
@@ -125,15 +129,15 @@ describe("what the throttle counts cannot be dodged", () => {
 
 describe("the throttle's memory is bounded", () => {
   it("an email longer than 254 characters is refused before it becomes a key", async () => {
-    const before = t.services.throttle.size();
+    const before = await t.services.throttle.size();
     const email = `${"a".repeat(250)}@example.com`;
     const res = await t.post("/api/auth/sign-in/email", { email, password: "whatever password" });
     expect(res.status).toBe(400);
     expect((await res.json()).error.code).toBe("INVALID_EMAIL");
-    expect(t.services.throttle.size().account).toBe(before.account);
+    expect((await t.services.throttle.size()).account).toBe(before.account);
   });
 
-  it("1,000,000 distinct keys never grow it past its cap, and live blocks near the cap survive a flood of addresses", () => {
+  it("1,000,000 distinct keys never grow it past its cap, and live blocks near the cap survive a flood of addresses (in memory)", async () => {
     const clock = { now: 0 };
     const throttle = createThrottle({ windowMs: 60_000, ipMax: 3, accountMax: 3, maxKeys: 10_000, now: () => clock.now });
     expect(typeof throttle.size).toBe("function");
@@ -142,16 +146,16 @@ describe("the throttle's memory is bounded", () => {
       throttle.ip.record(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
       if (i % 100 === 0) clock.now += 1;
     }
-    expect(throttle.size().ip).toBeLessThanOrEqual(10_000);
+    expect((await throttle.size()).ip).toBeLessThanOrEqual(10_000);
     // IP churn does not evict account counters.
     expect(throttle.account.blockedFor("victim@example.com")).toBeGreaterThan(0);
     for (let i = 0; i < 1_000_000; i++) throttle.account.record(`user${i}@example.com`);
-    expect(throttle.size().account).toBeLessThanOrEqual(10_000);
+    expect((await throttle.size()).account).toBeLessThanOrEqual(10_000);
     // Nor does a flood of new accounts: a key at its limit is never the one dropped.
     expect(throttle.account.blockedFor("victim@example.com")).toBeGreaterThan(0);
     // Expired keys go first.
     clock.now += 120_000;
     throttle.ip.record("198.51.100.1");
-    expect(throttle.size().ip).toBe(1);
+    expect((await throttle.size()).ip).toBe(1);
   });
 });

@@ -188,6 +188,23 @@ export interface CategoryDayTable {
   fields: string;
 }
 
+/** PostgreSQL only (empty on SQLite); epoch milliseconds of the services' clock. */
+export interface RateLimitBucketTable {
+  key: string;
+  tokens: number;
+  allowed: boolean | number;
+  updated_at: ColumnType<string, number, number>;
+  expires_at: ColumnType<string, number, number>;
+}
+
+/** PostgreSQL only (empty on SQLite); epoch milliseconds of the services' clock. */
+export interface ThrottleWindowTable {
+  key: string;
+  count: number;
+  counted: boolean | number;
+  reset_at: ColumnType<string, number, number>;
+}
+
 export interface Database {
   auth_user: AuthUserTable;
   auth_session: AuthSessionTable;
@@ -207,6 +224,8 @@ export interface Database {
   telegram_link: TelegramLinkTable;
   discord_verification: DiscordVerificationTable;
   category_day: CategoryDayTable;
+  rate_limit_bucket: RateLimitBucketTable;
+  throttle_window: ThrottleWindowTable;
 }
 
 export type User = Selectable<UserTable>;

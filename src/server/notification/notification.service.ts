@@ -335,7 +335,7 @@ export async function sendTestNotification(
   user: { id: string; email: string; emailVerified: boolean },
   channel: ChannelName,
 ) {
-  const limit = s.sendTestLimiter.take(user.id);
+  const limit = await s.sendTestLimiter.take(user.id);
   if (!limit.allowed) {
     throw new AppError("RATE_LIMITED", `Too many test notifications: try again in ${limit.retryAfterSeconds} second${limit.retryAfterSeconds === 1 ? "" : "s"}.`, {
       retryAfterSeconds: limit.retryAfterSeconds,

@@ -99,16 +99,14 @@ export function authRoutes(s: Services) {
     if (account && account.length > MAX_EMAIL_LENGTH) {
       return sendError(c, 400, "INVALID_EMAIL", `The email address is longer than ${MAX_EMAIL_LENGTH} characters.`);
     }
-    const wait = Math.max(s.throttle.ip.blockedFor(ip), account ? s.throttle.account.blockedFor(account) : 0);
+    // Counted before the attempt runs (checked and counted in one step), so parallel requests
+    // cannot all slip under the limit; a success that should not count is given back afterwards.
+    const wait = await s.throttle.attempt(ip, account);
     if (wait > 0) return tooMany(c, wait);
-
-    // Counted before the attempt runs, so parallel requests cannot all slip under the limit;
-    // a success that should not count is given back afterwards.
-    if (!s.throttle.ip.record(ip) || (account && !s.throttle.account.record(account))) return tooMany(c, s.env.AUTH_THROTTLE_WINDOW_SECONDS);
     const response = await s.auth.handler(request);
     if (account && rule.counts === "failures" && response.status < 400) {
-      if (c.req.path === "/api/auth/sign-in/email") s.throttle.account.reset(account);
-      else s.throttle.account.refund(account);
+      if (c.req.path === "/api/auth/sign-in/email") await s.throttle.reset(account);
+      else await s.throttle.refund(account);
     }
     return response;
   });
