@@ -12,10 +12,10 @@ import { ensureAppUser } from "@/server/user/user.service";
 
 export const root = new URL("../", import.meta.url).pathname;
 
-/** A fresh SQLite database with one user, one API key and one category. */
-export async function seedDatabase() {
+/** A fresh SQLite database (or the empty PostgreSQL database at `databaseUrl`) with one user, one API key and one category. */
+export async function seedDatabase(databaseUrl?: string) {
   const dir = mkdtempSync(join(tmpdir(), "pingpilot-bench-"));
-  const file = join(dir, "bench.db");
+  const file = databaseUrl ?? join(dir, "bench.db");
   const env = parseEnv({ DATABASE_URL: file, DATA_DIR: dir, AUTH_SECRET: "bench-secret-0123456789abcdefghijklmnopqrstuvwxyz" });
   const db = createDb(env.database);
   await migrateToLatest(db);

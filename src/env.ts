@@ -93,11 +93,17 @@ const schema = z.object({
   /** Override the event/category limits of DEFAULT_PLAN (self-hosted, billing off). */
   PLAN_EVENT_LIMIT: z.coerce.number().int().positive().optional(),
   PLAN_CATEGORY_LIMIT: z.coerce.number().int().positive().optional(),
-  /** Public API rate limit per API key: sustained requests per second and burst size (token bucket). */
-  API_RATE_LIMIT_PER_SECOND: positiveInt(20),
   /** Override how many days raw events of DEFAULT_PLAN are kept (its plan's: PRO 365); daily rollups are kept regardless. */
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1, { message: "EVENT_RETENTION_DAYS must be a whole number of days, at least 1" }).max(36_500).optional(),
+  /** Public API rate limit per API key: sustained requests per second and burst size (token bucket). */
+  API_RATE_LIMIT_PER_SECOND: positiveInt(20),
   API_RATE_LIMIT_BURST: positiveInt(40),
+  /**
+   * Group commit of the ingest API: the events that arrive together are stored in one
+   * transaction (each answered after it commits, each with its own outcome). false: one
+   * transaction per event.
+   */
+  INGEST_GROUP_COMMIT: bool(true),
   /** Auth throttling: attempts allowed per window, per client IP and per account (email). */
   AUTH_THROTTLE_WINDOW_SECONDS: positiveInt(15 * 60),
   AUTH_THROTTLE_IP_MAX: positiveInt(30),

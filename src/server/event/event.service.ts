@@ -6,11 +6,13 @@ import { AppError } from "@/server/errors";
 import { limitsFor, quotaPeriod, quotaState, type QuotaState } from "@/server/quota/quota.service";
 import type { Services } from "@/server/services";
 import type { Plan } from "@/shared/current-user";
+import type { LiveMessage } from "@/shared/live-message";
 import { getCategoryByIdOrThrow, getCategoryByNameOrThrow } from "@/server/category/category.service";
 import { normalizeCategoryName } from "@/shared/category";
 import { listDeliveryStatuses } from "@/server/delivery/delivery.queries";
 import { listEventDeliveries } from "@/server/delivery/delivery.service";
-import { findEventById, findIdempotencyRecord, listEventsPage, storeEvent } from "./event.queries";
+import { groupCommitFor } from "./event.group-commit";
+import { findEventById, listEventsPage, storeEvents, type EventWrite, type StoreEventResult } from "./event.queries";
 
 export type EventInput = {
   category: string;
@@ -46,29 +48,17 @@ type Owner = { userId: string; eventLimit: number };
 
 export type RecordResult = { event: AcceptedEvent; quota?: QuotaState; replayed: boolean };
 
-/**
- * Accepts one event in one transaction: finds the category, claims the Idempotency-Key,
- * counts the event against the monthly quota (atomically, no overshoot) and stores it.
- * Everything is committed before the caller answers 202; nothing is sent to a provider here.
- */
 /** What accepting an event from the public API needs besides the database. */
 export type IngestDeps = Pick<Services, "db" | "env" | "clock" | "deliveryBell" | "realtime">;
 
-/**
- * An event from the public API: counted against the owner's plan and stored (recordEvent);
- * once committed, the in-process worker is woken when there is something to deliver and the
- * owner's open dashboards are told. A replay of an Idempotency-Key does neither again.
- */
-export async function ingestEvent(deps: IngestDeps, owner: { userId: string; plan: Plan }, input: EventInput, idempotencyKey?: string): Promise<RecordResult> {
-  const result = await recordEvent(deps.db, { userId: owner.userId, eventLimit: limitsFor(owner.plan, deps.env).eventsPerMonth }, input, deps.clock(), idempotencyKey);
-  if (!result.replayed) {
-    if (result.event.deliveries.length) deps.deliveryBell.ring();
-    deps.realtime.publish(owner.userId, { type: "event.created", eventId: result.event.id, category: result.event.category, createdAt: result.event.createdAt });
-  }
-  return result;
-}
+/** An event checked and ready to store, and how to read the outcome of storing it. */
+type PreparedEvent = { write: EventWrite; settle: (outcome: StoreEventResult) => RecordResult };
 
-export async function recordEvent(db: Db, owner: Owner, input: EventInput, now: Date, idempotencyKey?: string): Promise<RecordResult> {
+/**
+ * Checks what the schema cannot (the timestamp against now) and builds the write: the event
+ * row, its quota month and the Idempotency-Key claim with the response it will replay.
+ */
+function prepareEvent(owner: Owner, input: EventInput, now: Date, idempotencyKey?: string): PreparedEvent {
   if (input.occurredAt) checkOccurredAt(input.occurredAt, now);
   const name = normalizeCategoryName(input.category);
   const id = newId();
@@ -81,22 +71,10 @@ export async function recordEvent(db: Db, owner: Owner, input: EventInput, now: 
     deliveries: channels.map((channel) => ({ channel, status: "PENDING" })),
     ...(notify && !channels.length ? { warning: NO_CHANNEL_WARNING } : {}),
   });
-
-  const { period } = quotaPeriod(now);
-  const claim = idempotencyKey
-    ? {
-        userId: owner.userId,
-        key: idempotencyKey,
-        eventId: id,
-        response: (channels: string[]) => JSON.stringify(accepted(channels)),
-        createdAt,
-        expiredBefore: new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS).toISOString(),
-      }
-    : undefined;
-  const outcome = await storeEvent(
-    db,
-    name,
-    {
+  const { period, resetsAt } = quotaPeriod(now);
+  const write: EventWrite = {
+    categoryName: name,
+    event: {
       id,
       userId: owner.userId,
       description: input.description ?? `A new ${name} event has occurred!`,
@@ -106,22 +84,143 @@ export async function recordEvent(db: Db, owner: Owner, input: EventInput, now: 
       occurredAt: (input.occurredAt ?? now).toISOString(),
       createdAt,
     },
-    { period, limit: owner.eventLimit },
-    claim,
-  );
+    quota: { period, limit: owner.eventLimit },
+    claim:
+      idempotencyKey === undefined
+        ? undefined
+        : {
+            key: idempotencyKey,
+            createdAt,
+            expiredBefore: new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS).toISOString(),
+            response: (channels) => JSON.stringify(accepted(channels)),
+          },
+  };
+  const settle = (outcome: StoreEventResult): RecordResult => {
+    switch (outcome.kind) {
+      case "stored":
+        return { event: accepted(outcome.channels), quota: quotaState(owner.eventLimit, outcome.quotaUsed, now), replayed: false };
+      case "replay":
+        return { event: JSON.parse(outcome.response) as AcceptedEvent, replayed: true };
+      case "no-category":
+        throw new AppError("NOT_FOUND", `No category named "${name}". Create it first: in the dashboard (Add category) or with POST /api/v1/categories {"name":"${name}"}.`, { field: "category" });
+      case "quota-exceeded": {
+        const untilReset = Math.ceil((resetsAt.getTime() - now.getTime()) / 1000);
+        throw new AppError("QUOTA_EXCEEDED", `Monthly event quota of ${owner.eventLimit} reached. It resets at the start of next month (UTC).`, undefined, untilReset);
+      }
+    }
+  };
+  return { write, settle };
+}
 
-  if (outcome.kind === "no-category") {
-    throw new AppError("NOT_FOUND", `No category named "${name}". Create it first: in the dashboard (Add category) or with POST /api/v1/categories {"name":"${name}"}.`, { field: "category" });
+/**
+ * Stores one event on its own, in one transaction: finds the category, claims the
+ * Idempotency-Key, counts the event against the monthly quota (atomically, no overshoot) and
+ * stores it with its deliveries. Everything is committed before this resolves; nothing is sent
+ * to a provider here.
+ */
+export async function recordEvent(db: Db, owner: Owner, input: EventInput, now: Date, idempotencyKey?: string): Promise<RecordResult> {
+  const { write, settle } = prepareEvent(owner, input, now, idempotencyKey);
+  return settle(await storeOnce(db, write));
+}
+
+async function storeOnce(db: Db, write: EventWrite) {
+  const [outcome] = await storeEvents(db, [write]);
+  if (outcome instanceof Error) throw outcome;
+  return outcome!;
+}
+
+/** Through the group commit (INGEST_GROUP_COMMIT, the default) or in a transaction of its own. */
+const store = (deps: IngestDeps, write: EventWrite) => (deps.env.INGEST_GROUP_COMMIT ? groupCommitFor(deps.db).submit(write) : storeOnce(deps.db, write));
+
+type Announcement = { userId: string; message: LiveMessage };
+const announcing = new WeakMap<IngestDeps["realtime"], { messages: Map<string, Announcement>; ring: boolean }>();
+
+/**
+ * After commit: wake the in-process worker when there is something to deliver, and tell the
+ * owner's open dashboards. Both once per turn of the event loop: of the events of one user
+ * and category committed together, the last is announced (every listener refreshes on it, none
+ * counts them), so a burst costs one message per category, not one NOTIFY per event on
+ * PostgreSQL, where one connection carries them all.
+ */
+function announce(deps: IngestDeps, userId: string, result: RecordResult) {
+  if (result.replayed) return;
+  let pending = announcing.get(deps.realtime);
+  if (!pending) {
+    const turn = { messages: new Map<string, Announcement>(), ring: false };
+    announcing.set(deps.realtime, (pending = turn));
+    setImmediate(() => {
+      announcing.delete(deps.realtime);
+      if (turn.ring) deps.deliveryBell.ring();
+      for (const { userId: to, message } of turn.messages.values()) deps.realtime.publish(to, message);
+    });
   }
-  if (outcome.kind === "quota-exceeded") {
-    const untilReset = Math.ceil((quotaPeriod(now).resetsAt.getTime() - now.getTime()) / 1000);
-    throw new AppError("QUOTA_EXCEEDED", `Monthly event quota of ${owner.eventLimit} reached. It resets at the start of next month (UTC).`, undefined, untilReset);
-  }
-  if (outcome.kind === "replay") {
-    const record = await findIdempotencyRecord(db, owner.userId, idempotencyKey!);
-    return { event: JSON.parse(record!.response) as AcceptedEvent, replayed: true };
-  }
-  return { event: accepted(outcome.channels), quota: quotaState(owner.eventLimit, outcome.quotaUsed, now), replayed: false };
+  if (result.event.deliveries.length) pending.ring = true;
+  pending.messages.set(`${userId}\u0000${result.event.category}`, {
+    userId,
+    message: { type: "event.created", eventId: result.event.id, category: result.event.category, createdAt: result.event.createdAt },
+  });
+}
+
+/**
+ * An event from the public API: counted against the owner's plan and stored (see recordEvent),
+ * then announced. A replay of an Idempotency-Key is neither stored nor announced again.
+ */
+export async function ingestEvent(deps: IngestDeps, owner: { userId: string; plan: Plan }, input: EventInput, idempotencyKey?: string): Promise<RecordResult> {
+  const now = deps.clock();
+  const { write, settle } = prepareEvent({ userId: owner.userId, eventLimit: limitsFor(owner.plan, deps.env).eventsPerMonth }, input, now, idempotencyKey);
+  const result = settle(await store(deps, write));
+  announce(deps, owner.userId, result);
+  return result;
+}
+
+/** One item of a batch: the event, or the error that kept it out (validation, parsing). */
+export type BatchItem = { input: EventInput; idempotencyKey?: string } | { error: AppError };
+
+/** An item's outcome: the accepted event, or its error (an AppError, or anything unexpected). */
+export type BatchItemResult = { ok: RecordResult } | { error: unknown };
+
+/**
+ * Several events from one request: each checked, counted against the quota (atomically, in
+ * order) and stored like a single event, with its own outcome; one failing does not fail the
+ * others. They are submitted together, so they share a transaction where they can.
+ */
+export async function ingestEvents(deps: IngestDeps, owner: { userId: string; plan: Plan }, items: BatchItem[]): Promise<BatchItemResult[]> {
+  const now = deps.clock();
+  const account = { userId: owner.userId, eventLimit: limitsFor(owner.plan, deps.env).eventsPerMonth };
+  const prepared = items.map((item): PreparedEvent | { error: unknown } => {
+    if ("error" in item) return item;
+    try {
+      return prepareEvent(account, item.input, now, item.idempotencyKey);
+    } catch (error) {
+      return { error };
+    }
+  });
+  const writes = prepared.flatMap((p) => ("write" in p ? [p.write] : []));
+  // With group commit they join whatever else is being written; without, this request's events still share one transaction.
+  const outcomes: (StoreEventResult | Error)[] = deps.env.INGEST_GROUP_COMMIT
+    ? await Promise.all(
+        writes.map((w) =>
+          groupCommitFor(deps.db)
+            .submit(w)
+            .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
+        ),
+      )
+    : writes.length
+      ? await storeEvents(deps.db, writes)
+      : [];
+  let next = 0;
+  const results = prepared.map((p): BatchItemResult => {
+    if (!("write" in p)) return p;
+    const outcome = outcomes[next++]!;
+    if (outcome instanceof Error) return { error: outcome };
+    try {
+      return { ok: p.settle(outcome) };
+    } catch (error) {
+      return { error };
+    }
+  });
+  for (const r of results) if ("ok" in r) announce(deps, owner.userId, r.ok);
+  return results;
 }
 
 const parseJson = <T>(v: T | string): T => (typeof v === "string" ? (JSON.parse(v) as T) : v);

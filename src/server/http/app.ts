@@ -13,13 +13,15 @@ import { healthRoutes } from "./routes/health.route";
 import { streamRoutes } from "./routes/stream.route";
 import { trpcRoutes } from "./routes/trpc.route";
 import { telegramWebhookRoutes } from "./routes/webhooks/telegram.route";
+import { ingestRoutes } from "./routes/v1/ingest.route";
 import { v1Routes } from "./routes/v1/v1.route";
 
 export type AppVariables = { clientIp: string; session: SessionInfo | null };
 
 /** Paths the Hono app answers; everything else goes to Next.js (see main.ts). */
 export const HONO_PREFIXES = ["/api/", "/trpc/", "/dev/mailbox"] as const;
-export const handledByHono = (path: string) => HONO_PREFIXES.some((p) => path.startsWith(p) || path === p.replace(/\/$/, ""));
+const EXACT = HONO_PREFIXES.map((p) => p.replace(/\/$/, ""));
+export const handledByHono = (path: string) => path.startsWith("/api/") || HONO_PREFIXES.some((p, i) => path.startsWith(p) || path === EXACT[i]);
 
 /** Body limits: tRPC carries batches and settings forms; everything else (auth, webhooks, the public API) is small JSON. */
 export const BODY_LIMITS = { trpc: 256 * 1024, default: 64 * 1024 } as const;
@@ -29,7 +31,15 @@ export function createApp(s: Services) {
   const app = new Hono<{ Variables: AppVariables }>();
   app.onError(handleError(s.logger));
   const securityHeaders = apiSecurityHeaders(s.env.APP_URL.startsWith("https://"));
-  // Before every route and middleware, so nothing reads or clones an oversized body.
+
+  // The ingest hot path, ahead of every middleware: these handlers apply the body limit,
+  // security headers, API key, rate limit and quota headers themselves (ingest.route.ts).
+  const ingest = ingestRoutes(s);
+  app.post("/api/v1/events", ingest.single);
+  app.post("/api/v1/event", ingest.single);
+  app.post("/api/v1/events/batch", ingest.batch);
+
+  // Before every other route and middleware, so nothing reads or clones an oversized body.
   app.use("*", bodyLimit(bodyLimitFor));
 
   // The public API first: API key only, and the hot path, so it skips what only the

@@ -3,8 +3,21 @@ import type { Context, MiddlewareHandler } from "hono";
 import { AppError } from "@/server/errors";
 import { sendError } from "./error-envelope";
 
-const kb = (bytes: number) => `${Math.round(bytes / 1024)} KB`;
-const tooLarge = (maxBytes: number) => new AppError("PAYLOAD_TOO_LARGE", `The body is larger than ${kb(maxBytes)}.`);
+const kb = (bytes: number) => (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MB` : `${Math.round(bytes / 1024)} KB`);
+const tooLargeMessage = (maxBytes: number) => `The body is larger than ${kb(maxBytes)}.`;
+const tooLarge = (maxBytes: number) => new AppError("PAYLOAD_TOO_LARGE", tooLargeMessage(maxBytes));
+
+/**
+ * A request header, from the Node request's own header object when there is one: asking the
+ * Hono request instead builds a WHATWG Headers copy of every header, which the ingest hot path
+ * cannot afford. Names are lowercase.
+ */
+export function requestHeader(c: Context, name: string): string | undefined {
+  const headers = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.headers;
+  if (!headers) return c.req.header(name);
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
+}
 
 /** The Node request behind a Hono context, when the body has not been read through the Request yet. */
 function unreadIncoming(c: Context) {
@@ -20,7 +33,12 @@ function unreadIncoming(c: Context) {
  * is built on the hot path); elsewhere (tests, other runtimes) the Request body stream.
  */
 export async function readBodyText(c: Context, maxBytes: number): Promise<string> {
-  const declared = Number(c.req.header("content-length"));
+  return decodeUtf8(await readBodyBytes(c, maxBytes));
+}
+
+/** The body's bytes, under the same limit as readBodyText. */
+export async function readBodyBytes(c: Context, maxBytes: number): Promise<Buffer> {
+  const declared = Number(requestHeader(c, "content-length"));
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
 
   const chunks: Uint8Array[] = [];
@@ -58,13 +76,13 @@ export async function readBodyText(c: Context, maxBytes: number): Promise<string
       reader.releaseLock();
     }
   }
-  return decodeUtf8(Buffer.concat(chunks));
+  return Buffer.concat(chunks, size);
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** Bytes that are not UTF-8 are refused, never turned into U+FFFD. */
-function decodeUtf8(bytes: Uint8Array) {
+export function decodeUtf8(bytes: Uint8Array) {
   try {
     return utf8.decode(bytes);
   } catch {
@@ -75,8 +93,27 @@ function decodeUtf8(bytes: Uint8Array) {
 /** 413 in the JSON envelope; the connection closes so the rest of the body is never read. */
 function refuse(c: Context, maxBytes: number) {
   c.header("Connection", "close");
-  return sendError(c, 413, "PAYLOAD_TOO_LARGE", `The body is larger than ${kb(maxBytes)}.`);
+  return sendError(c, 413, "PAYLOAD_TOO_LARGE", tooLargeMessage(maxBytes));
 }
+
+/**
+ * The body limit's rule as bodyLimit applies it, for a route that answers without the
+ * middleware (the ingest hot path): "refuse" (413 with Connection: close) for a declared
+ * length over the limit; for a chunked body, its reading (under the limit), which must come
+ * first; otherwise nothing (the body is read later, after the checks that come first).
+ */
+export function checkBodyLimit(c: Context, maxBytes: number): { refuse: string } | { read?: Promise<Buffer> } {
+  const length = requestHeader(c, "content-length");
+  const chunked = requestHeader(c, "transfer-encoding") !== undefined;
+  if (length !== undefined && !chunked) {
+    const declared = Number(length);
+    return !Number.isFinite(declared) || declared > maxBytes ? { refuse: tooLargeMessage(maxBytes) } : {};
+  }
+  return chunked ? { read: readBodyBytes(c, maxBytes) } : {};
+}
+
+/** The message of a body over the limit, or undefined for any other error. */
+export const tooLargeRefusal = (error: unknown) => (error instanceof AppError && error.code === "PAYLOAD_TOO_LARGE" ? error.message : undefined);
 
 /**
  * The body limit of every Hono route, run before anything reads or clones the body.
@@ -91,8 +128,8 @@ function refuse(c: Context, maxBytes: number) {
 export function bodyLimit(limitFor: (path: string) => number): MiddlewareHandler {
   return async (c, next) => {
     const maxBytes = limitFor(c.req.path);
-    const length = c.req.header("content-length");
-    const chunked = c.req.header("transfer-encoding") !== undefined;
+    const length = requestHeader(c, "content-length");
+    const chunked = requestHeader(c, "transfer-encoding") !== undefined;
     if (length !== undefined && !chunked) {
       const declared = Number(length);
       if (!Number.isFinite(declared) || declared > maxBytes) return refuse(c, maxBytes);

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Db } from "@/server/db/db";
 
 /**
@@ -17,6 +18,31 @@ export function incrementQuotaUsageQuery(db: Db, userId: string, period: string,
         .where("quota_usage.used", "<", limit),
     )
     .returning("used");
+}
+
+/**
+ * Check-and-count of several events at once, all or none: `count` (at most the limit) is added
+ * only if the total stays within the limit. No row returned: they do not all fit (count them
+ * one by one). Same SQL on SQLite and PostgreSQL.
+ */
+export function incrementQuotaUsageByQuery(db: Db, userId: string, period: string, count: number, limit: number) {
+  return db
+    .insertInto("quota_usage")
+    .values({ user_id: userId, period, used: count })
+    .onConflict((oc) => oc.columns(["user_id", "period"]).doUpdateSet({ used: sql<number>`quota_usage.used + excluded.used` }).where(sql<boolean>`quota_usage.used + excluded.used <= ${limit}`))
+    .returning("used");
+}
+
+/**
+ * Gives back one counted event, in the transaction that counted it: an event that turned out
+ * to be a replay of an Idempotency-Key claimed meanwhile by a concurrent request (PostgreSQL).
+ */
+export function decrementQuotaUsageQuery(db: Db, userId: string, period: string) {
+  return db
+    .updateTable("quota_usage")
+    .set((eb) => ({ used: eb("quota_usage.used", "-", 1) }))
+    .where("user_id", "=", userId)
+    .where("period", "=", period);
 }
 
 export async function findQuotaUsage(db: Db, userId: string, period: string) {

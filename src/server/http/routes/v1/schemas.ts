@@ -80,42 +80,42 @@ const timestamp = z
     description: "When it happened: ISO-8601 or unix seconds, between 2000-01-01 and a day from now. Defaults to now.",
   });
 
-export const CreateEventBody = z
-  .strictObject(
-    {
-      category: z
-        .string({ error: (issue) => (issue.input === undefined ? "category is required: the name of one of your categories." : "category must be a string: the name of one of your categories.") })
-        .min(1, "category must not be empty: give the name of one of your categories.")
-        .max(64, "category may be at most 64 characters (category names are 1–32).")
-        .openapi({ example: "sale", description: "Name of one of your categories, matched case-insensitively." }),
-      description: text((s) => s.max(2000, "description may be at most 2,000 characters."), "description")
-        .optional()
-        .openapi({ example: "Someone bought the PRO plan", description: 'Up to 2,000 characters. Default: "A new <category> event has occurred!"' }),
-      fields: z
-        .record(z.string(), fieldValue)
-        .refine((o) => Object.keys(o).length <= 25, "fields may have at most 25 keys.")
-        .superRefine((o, ctx) => {
-          for (const key of Object.keys(o)) {
-            if (key.length < 1 || key.length > 64) ctx.addIssue({ code: "custom", path: [key], message: "A field name must be 1–64 characters." });
-            else if (!isWellFormedText(key)) ctx.addIssue({ code: "custom", path: [key], message: `A field name ${NOT_TEXT}` });
-          }
-        })
-        .optional()
-        .openapi({
-          example: { plan: "PRO", amount: 49, email: "ada@example.com" },
-          description: "Flat object, at most 25 keys of 1–64 characters; values are strings (≤ 1,024 characters), finite numbers or booleans.",
-        }),
-      tags: z
-        .array(text((s) => s.max(32, "A tag may be at most 32 characters."), "A tag"))
-        .max(10, "At most 10 tags.")
-        .optional()
-        .openapi({ example: ["web"], description: "Up to 10 tags of at most 32 characters." }),
-      timestamp: timestamp.optional(),
-      notify: z.boolean().optional().openapi({ description: "false stores the event without notifying. Default true." }),
-    },
-    { error: (issue) => (issue.code === "unrecognized_keys" ? `Unknown field(s): ${issue.keys.join(", ")}.` : undefined) },
-  )
-  .openapi("CreateEvent");
+/** The fields of one event, shared by POST /events and each event of a batch. */
+const eventShape = {
+  category: z
+    .string({ error: (issue) => (issue.input === undefined ? "category is required: the name of one of your categories." : "category must be a string: the name of one of your categories.") })
+    .min(1, "category must not be empty: give the name of one of your categories.")
+    .max(64, "category may be at most 64 characters (category names are 1–32).")
+    .openapi({ example: "sale", description: "Name of one of your categories, matched case-insensitively." }),
+  description: text((s) => s.max(2000, "description may be at most 2,000 characters."), "description")
+    .optional()
+    .openapi({ example: "Someone bought the PRO plan", description: 'Up to 2,000 characters. Default: "A new <category> event has occurred!"' }),
+  fields: z
+    .record(z.string(), fieldValue)
+    .refine((o) => Object.keys(o).length <= 25, "fields may have at most 25 keys.")
+    .superRefine((o, ctx) => {
+      for (const key of Object.keys(o)) {
+        if (key.length < 1 || key.length > 64) ctx.addIssue({ code: "custom", path: [key], message: "A field name must be 1–64 characters." });
+        else if (!isWellFormedText(key)) ctx.addIssue({ code: "custom", path: [key], message: `A field name ${NOT_TEXT}` });
+      }
+    })
+    .optional()
+    .openapi({
+      example: { plan: "PRO", amount: 49, email: "ada@example.com" },
+      description: "Flat object, at most 25 keys of 1–64 characters; values are strings (≤ 1,024 characters), finite numbers or booleans.",
+    }),
+  tags: z
+    .array(text((s) => s.max(32, "A tag may be at most 32 characters."), "A tag"))
+    .max(10, "At most 10 tags.")
+    .optional()
+    .openapi({ example: ["web"], description: "Up to 10 tags of at most 32 characters." }),
+  timestamp: timestamp.optional(),
+  notify: z.boolean().optional().openapi({ description: "false stores the event without notifying. Default true." }),
+};
+
+const unknownEventFields = { error: (issue: { code: string; keys?: string[] }) => (issue.code === "unrecognized_keys" ? `Unknown field(s): ${issue.keys?.join(", ")}.` : undefined) };
+
+export const CreateEventBody = z.strictObject(eventShape, unknownEventFields).openapi("CreateEvent");
 
 export const AcceptedEvent = z
   .object({
@@ -176,3 +176,54 @@ export const Quota = z
   .openapi("Quota");
 
 export const ErrorBody = z.object({ error: z.object({ code: z.string().openapi({ example: "VALIDATION_FAILED" }), message: z.string(), details: z.unknown().optional() }) }).openapi("Error");
+
+/** POST /events/batch: at most this many events, in a body of at most MAX_BATCH_BODY_BYTES. */
+export const MAX_BATCH_EVENTS = 100;
+export const MAX_BATCH_BODY_BYTES = 1024 * 1024;
+
+/** One event of a batch: an event as POST /events takes it, plus its own Idempotency-Key. */
+export const BatchEvent = z
+  .strictObject(
+    {
+      ...eventShape,
+      idempotencyKey: z
+        .string({ error: "idempotencyKey must be a string of 1–255 characters." })
+        .min(1, "idempotencyKey must be 1–255 characters.")
+        .max(255, "idempotencyKey must be 1–255 characters.")
+        .optional()
+        .openapi({
+          example: "order-1042",
+          description: "This event's Idempotency-Key (what the header is to POST /events): the same key within 24 h gives the first event's result again and stores nothing new.",
+        }),
+    },
+    unknownEventFields,
+  )
+  .openapi("BatchEvent");
+
+/**
+ * The batch as a whole, checked before any event is: an object whose `events` lists 1–100
+ * values. Each value is then checked on its own (BatchEvent), so a bad event fails alone.
+ */
+export const BatchEnvelope = z.strictObject(
+  {
+    events: z
+      .array(z.unknown(), { error: (issue) => (issue.input === undefined ? "events is required: a list of 1–100 events." : "events must be a list of 1–100 events.") })
+      .min(1, "events must hold at least one event.")
+      .max(MAX_BATCH_EVENTS, `events may hold at most ${MAX_BATCH_EVENTS} events; send more in several batches.`),
+  },
+  { error: (issue) => (issue.code === "unrecognized_keys" ? `Unknown field(s): ${issue.keys.join(", ")}. The body is {"events": [...]}.` : undefined) },
+);
+
+/** The documented request body (each event validated like POST /events, plus idempotencyKey). */
+export const CreateEventBatchBody = z.object({ events: z.array(BatchEvent).min(1).max(MAX_BATCH_EVENTS) }).openapi("CreateEventBatch");
+
+export const BatchAccepted = AcceptedEvent.extend({
+  status: z.literal(202).openapi({ description: "Stored (or, with replayed, stored before under the same idempotencyKey)." }),
+  replayed: z.boolean().optional().openapi({ description: "true when idempotencyKey was used within 24 h: this is the first event's result, nothing new was stored." }),
+}).openapi("BatchAccepted");
+
+export const BatchRefused = ErrorBody.extend({
+  status: z.number().int().openapi({ example: 404, description: "The status POST /events would have answered for this event alone." }),
+}).openapi("BatchRefused");
+
+export const EventBatchResult = z.object({ results: z.array(z.union([BatchAccepted, BatchRefused])).openapi({ description: "One result per event, in the order sent." }) }).openapi("EventBatchResult");

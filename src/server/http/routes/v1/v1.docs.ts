@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { AcceptedEvent, Category, CreateCategoryBody, CreateEventBody, ErrorBody, EventItem, ListEventsQuery, Quota } from "./schemas";
+import { AcceptedEvent, Category, CreateCategoryBody, CreateEventBatchBody, CreateEventBody, ErrorBody, EventBatchResult, EventItem, ListEventsQuery, Quota } from "./schemas";
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
 const error = (description: string) => json(ErrorBody, description);
@@ -34,6 +34,26 @@ export const routes = [
       404: error("Unknown category"),
       413: error("Body over 64 KB"),
       422: error("Validation failed: details names each field and why"),
+      ...authErrors,
+    },
+  }),
+  createRoute({
+    method: "post",
+    path: "/events/batch",
+    operationId: "createEventBatch",
+    summary: "Send up to 100 events at once",
+    description:
+      "Each event is checked, counted against the monthly quota and stored as `POST /events` would do it alone, and gets its own result, in the order sent: " +
+      "`status` 202 with the stored event, or the status and error object `POST /events` would have answered for it (a bad event fails alone). " +
+      "Give an event an `idempotencyKey` to make retrying the batch safe for 24 h. A body that is not a batch (not JSON, over 1 MB, no `events` list of 1–100) " +
+      "is refused whole and stores nothing. A batch takes one request from the rate limit; every stored event counts against the quota.",
+    security,
+    request: { body: { content: { "application/json": { schema: CreateEventBatchBody } }, required: true } },
+    responses: {
+      200: { ...json(EventBatchResult, "One result per event, in order"), headers: quotaHeaders },
+      400: error("Malformed JSON, text that is not UTF-8, or a Content-Type other than application/json"),
+      413: error("Body over 1 MB"),
+      422: error("Not a batch: details says what (events missing, empty, more than 100, unknown fields)"),
       ...authErrors,
     },
   }),

@@ -1,51 +1,16 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { Context } from "hono";
-import type { z } from "zod";
 import { createCategory, listCategories } from "@/server/category/category.service";
-import { AppError } from "@/server/errors";
-import { getEventOrThrow, ingestEvent, listEvents } from "@/server/event/event.service";
+import { getEventOrThrow, listEvents } from "@/server/event/event.service";
 import { getUsage } from "@/server/quota/quota.service";
 import type { Services } from "@/server/services";
 import { PRESET_COLORS } from "@/shared/category";
 import { handleError, sendError } from "../../error-envelope";
-import { readBodyText } from "../../read-body";
 import { apiKeyAuth } from "../../middleware/api-key-auth";
 import { quotaHeaders, setQuotaHeaders, type QuotaVars } from "../../middleware/quota-headers";
 import { rateLimit } from "../../middleware/rate-limit";
 import { registerV1Docs } from "./v1.docs";
-import { CreateCategoryBody, CreateEventBody, ListEventsQuery, MAX_BODY_BYTES, protoKeyPath } from "./schemas";
-
-/** `fields.amount: …` for the first problem, every problem in details. */
-function validationError(error: z.ZodError) {
-  const details = error.issues.map((i) => ({ field: i.path.join(".") || "(body)", message: i.message }));
-  const first = details[0]!;
-  return new AppError("VALIDATION_FAILED", first.field === "(body)" ? first.message : `${first.field}: ${first.message}`, details);
-}
-
-function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
-  const result = schema.safeParse(value);
-  if (!result.success) throw validationError(result.error);
-  return result.data;
-}
-
-/** JSON bodies only, at most 64 KB (read no further than the limit), parsed with a clear 400. */
-async function readJsonBody(c: Context) {
-  const type = c.req.header("content-type") ?? "";
-  // application/json, optionally with parameters; not application/json-patch+json or -seq.
-  if (!/^application\/json\s*(;|$)/i.test(type)) {
-    throw new AppError("BAD_REQUEST", `Send the body as JSON with Content-Type: application/json (got ${type ? `"${type.slice(0, 60)}"` : "none"}).`);
-  }
-  const text = await readBodyText(c, MAX_BODY_BYTES);
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new AppError("BAD_REQUEST", "The body is not valid JSON.");
-  }
-  const proto = protoKeyPath(body);
-  if (proto) throw new AppError("VALIDATION_FAILED", `${proto}: "__proto__" cannot be used as a name.`, [{ field: proto, message: '"__proto__" cannot be used as a name.' }]);
-  return body;
-}
+import { CreateCategoryBody, ListEventsQuery } from "./schemas";
+import { parse, readJsonBody } from "./v1.request";
 
 /** The public API: an API key, never a session; never redirected. */
 export function v1Routes(s: Services) {
@@ -55,20 +20,7 @@ export function v1Routes(s: Services) {
 
   app.use("*", apiKeyAuth(s), quotaHeaders(s), rateLimit(s));
 
-  const ingest = async (c: Context<QuotaVars>) => {
-    const owner = c.get("apiKey");
-    const input = parse(CreateEventBody, await readJsonBody(c));
-    const idempotencyKey = c.req.header("idempotency-key");
-    if (idempotencyKey !== undefined && (idempotencyKey.length < 1 || idempotencyKey.length > 255)) {
-      throw new AppError("VALIDATION_FAILED", "Idempotency-Key must be 1–255 characters.", [{ field: "Idempotency-Key", message: "1–255 characters" }]);
-    }
-    const { event, quota, replayed } = await ingestEvent(s, owner, { ...input, occurredAt: input.timestamp }, idempotencyKey);
-    if (quota) setQuotaHeaders(c, quota);
-    if (replayed) c.header("Idempotent-Replayed", "true");
-    return c.json(event, 202);
-  };
-  app.post("/events", ingest);
-  app.post("/event", ingest);
+  // POST /events, /event and /events/batch: ingest.route.ts, mounted ahead of this app (app.ts).
 
   app.get("/events", async (c) => {
     const owner = c.get("apiKey");

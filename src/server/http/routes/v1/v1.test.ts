@@ -349,11 +349,10 @@ describe("quotas", () => {
 
   it("rate-limits per API key with Retry-After, and the bucket refills", async () => {
     const clock = { now: Date.now() };
-    const q = await startTestApp({ env: { API_RATE_LIMIT_BURST: "3", API_RATE_LIMIT_PER_SECOND: "1" } });
+    // The services' own limiter: in memory on SQLite, shared through the database on PostgreSQL.
+    const q = await startTestApp({ clock, env: { API_RATE_LIMIT_BURST: "3", API_RATE_LIMIT_PER_SECOND: "1" } });
     try {
       const u = await q.signUpWithKey("ratelimit@example.com");
-      const { createRateLimiter } = await import("@/server/security/rate-limit");
-      q.services.rateLimiter = createRateLimiter({ perSecond: 1, burst: 3, now: () => clock.now });
       await q.api("/api/v1/categories", u.key, { json: { name: "burst" } });
       const statuses = [];
       for (let i = 0; i < 3; i++) statuses.push((await q.api("/api/v1/events", u.key, { json: { category: "burst" } })).status);
