@@ -34,7 +34,7 @@ const ERROR_CODES: [string, string, string][] = [
   ["403", "FORBIDDEN", "Your plan's category limit is reached."],
   ["404", "NOT_FOUND", "Unknown category (the message names it) or unknown route."],
   ["409", "CONFLICT", "A category with that name already exists."],
-  ["413", "PAYLOAD_TOO_LARGE", "The body is over 64 KB."],
+  ["413", "PAYLOAD_TOO_LARGE", "The body is over 64 KB (1 MB for /events/batch)."],
   ["422", "VALIDATION_FAILED", "A field is invalid; details name each field and why."],
   ["429", "QUOTA_EXCEEDED", "This month's event quota is used up. Retry-After says when it resets."],
   ["429", "RATE_LIMITED", "Too many requests per second for this key. Retry-After says when to retry."],

@@ -12,6 +12,7 @@ export type JsonSchema = {
   items?: JsonSchema;
   anyOf?: JsonSchema[];
   oneOf?: JsonSchema[];
+  allOf?: JsonSchema[];
   additionalProperties?: boolean | JsonSchema;
   minLength?: number;
   maxLength?: number;
@@ -118,11 +119,13 @@ export function fieldRows(doc: OpenApiDocument, raw: JsonSchema | undefined, fal
 /** A JSON value shaped like the schema, from its examples where given. */
 export function sampleOf(doc: OpenApiDocument, raw: JsonSchema | undefined, depth = 0): unknown {
   const schema = resolve(doc, raw);
-  if (!schema || depth > 5) return null;
+  if (!schema || depth > 8) return null;
   if (schema.example !== undefined) return schema.example;
   if (schema.enum?.length) return schema.enum[0];
   const variants = schema.anyOf ?? schema.oneOf;
   if (variants?.length) return sampleOf(doc, variants[0], depth + 1);
+  // An extended schema (allOf of its base and the added properties): the parts' samples merged.
+  if (schema.allOf?.length) return Object.assign({}, ...schema.allOf.map((part) => sampleOf(doc, part, depth + 1)));
   const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
   switch (type) {
     case "object":
