@@ -41,18 +41,18 @@ describe("API keys", () => {
     expect(shown).toHaveLength(1);
     const userId = await appUserId("once@example.com");
     expect(await revealNewApiKey(t.db, userId, t.services.clock())).toBeNull();
-    expect(await authenticateApiKey(t.db, t.services.apiKeyCache, shown[0].key)).toEqual({ keyId: shown[0].id, userId, plan: "PRO" });
+    expect(await authenticateApiKey(t.db, t.services.apiKeyCache, shown[0].key, t.services.clock())).toEqual({ keyId: shown[0].id, userId, plan: "PRO" });
   });
 
   it("a revoked or unknown key authenticates nothing", async () => {
     await t.signUp("revoked@example.com");
     const userId = await appUserId("revoked@example.com");
     const created = await createApiKey(t.db, userId, "to revoke", t.services.clock());
-    expect(await authenticateApiKey(t.db, t.services.apiKeyCache, created.key)).toBeDefined();
+    expect(await authenticateApiKey(t.db, t.services.apiKeyCache, created.key, t.services.clock())).toBeDefined();
     await revokeApiKey(t.db, t.services.apiKeyCache, userId, created.id, t.services.clock());
-    expect(await authenticateApiKey(t.db, t.services.apiKeyCache, created.key)).toBeUndefined();
-    expect(await authenticateApiKey(t.db, t.services.apiKeyCache, `${created.key.slice(0, -1)}x`)).toBeUndefined();
-    expect(await authenticateApiKey(t.db, t.services.apiKeyCache, "not-a-key")).toBeUndefined();
+    expect(await authenticateApiKey(t.db, t.services.apiKeyCache, created.key, t.services.clock())).toBeUndefined();
+    expect(await authenticateApiKey(t.db, t.services.apiKeyCache, `${created.key.slice(0, -1)}x`, t.services.clock())).toBeUndefined();
+    expect(await authenticateApiKey(t.db, t.services.apiKeyCache, "not-a-key", t.services.clock())).toBeUndefined();
   });
 });
 

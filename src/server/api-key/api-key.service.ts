@@ -105,7 +105,7 @@ const lastUsedWrites = new Map<string, number>();
  * The owner of a presented API key, or undefined for an unknown or revoked key. Cached
  * briefly by hash; `last_used_at` is written at most once a minute per key, off the request.
  */
-export async function authenticateApiKey(db: Db, cache: ApiKeyCache, presented: string, onError: (err: unknown) => void = () => {}) {
+export async function authenticateApiKey(db: Db, cache: ApiKeyCache, presented: string, now: Date, onError: (err: unknown) => void = () => {}) {
   if (!presented.startsWith(API_KEY_PREFIX) || presented.length > 100) return undefined;
   const hash = hashApiKey(presented);
   const owner: ApiKeyOwner | undefined = await cache.getOrLoad(hash, async () => {
@@ -113,10 +113,10 @@ export async function authenticateApiKey(db: Db, cache: ApiKeyCache, presented: 
     return row && { value: { keyId: row.id, userId: row.user_id, plan: row.plan }, authUserId: row.external_id };
   });
   if (!owner) return undefined;
-  const now = Date.now();
-  if ((lastUsedWrites.get(owner.keyId) ?? 0) + LAST_USED_WRITE_INTERVAL_MS <= now) {
-    lastUsedWrites.set(owner.keyId, now);
-    updateApiKeyLastUsed(db, owner.keyId, new Date(now).toISOString()).catch(onError);
+  const at = now.getTime();
+  if ((lastUsedWrites.get(owner.keyId) ?? 0) + LAST_USED_WRITE_INTERVAL_MS <= at) {
+    lastUsedWrites.set(owner.keyId, at);
+    updateApiKeyLastUsed(db, owner.keyId, now.toISOString()).catch(onError);
   }
   return owner;
 }

@@ -19,18 +19,21 @@ it("every row PingPilot writes is stamped by the services' clock, not the wall c
   const key = await t.trpc("apiKey.create", u.cookie, { name: "second" });
   await t.trpc("apiKey.rotate", u.cookie, { id: key.data.id });
   await t.trpc("notification.save", u.cookie, { channel: "webhook", enabled: false, config: { url: "https://hooks.example.com/pingpilot" } });
+  // A key in use records when, off the request path.
+  expect((await t.api("/api/v1/quota", u.key)).status).toBe(200);
+  for (let i = 0; i < 100 && !(await t.db.selectFrom("api_key").select("last_used_at").where("last_used_at", "is not", null).executeTakeFirst()); i++) await new Promise((r) => setTimeout(r, 10));
 
   const stamps: string[] = [];
   const collect = (rows: Record<string, unknown>[], columns: string[]) => {
     for (const row of rows) for (const column of columns) if (row[column]) stamps.push(`${column}=${toDate(row[column] as Date | string).toISOString()}`);
   };
   collect(await t.db.selectFrom("user").selectAll().execute(), ["created_at", "updated_at"]);
-  collect(await t.db.selectFrom("api_key").selectAll().execute(), ["created_at", "revealed_at", "revoked_at"]);
+  collect(await t.db.selectFrom("api_key").selectAll().execute(), ["created_at", "revealed_at", "revoked_at", "last_used_at"]);
   collect(await t.db.selectFrom("category").selectAll().execute(), ["created_at", "updated_at"]);
   collect(await t.db.selectFrom("notification_channel").selectAll().execute(), ["created_at", "updated_at"]);
 
-  // The user (created, updated), the sign-up key (created, revealed), the second key (created,
-  // revoked), its successor (created), three categories (created, updated), the channel (created, updated).
-  expect(stamps).toHaveLength(15);
+  // The user (created, updated), the sign-up key (created, revealed, last used), the second key
+  // (created, revoked), its successor (created), three categories (created, updated), the channel (created, updated).
+  expect(stamps).toHaveLength(16);
   expect(stamps.filter((s) => !s.endsWith(NOW.toISOString()))).toEqual([]);
 });

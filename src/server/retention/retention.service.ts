@@ -34,15 +34,21 @@ export type RetentionGroup = { plans: Plan[]; retentionDays: number; cutoff: Dat
  * or its rollup alone), and it is at least a day before today, so every day it reaches is
  * closed. EVENT_RETENTION_DAYS applies to the self-hosted DEFAULT_PLAN, like the other limits.
  */
-export function retentionGroups(env: Pick<Env, "DEFAULT_PLAN" | "PLAN_EVENT_LIMIT" | "PLAN_CATEGORY_LIMIT" | "EVENT_RETENTION_DAYS">, now: Date): RetentionGroup[] {
-  const today = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
+export function retentionGroups(env: RetentionEnv, now: Date): RetentionGroup[] {
   const byDays = new Map<number, Plan[]>();
   for (const plan of Object.keys(PLANS) as Plan[]) {
-    const days = Math.max(1, limitsFor(plan, env).retentionDays);
+    const days = retentionDaysOf(plan, env);
     byDays.set(days, [...(byDays.get(days) ?? []), plan]);
   }
-  return [...byDays].map(([retentionDays, plans]) => ({ plans, retentionDays, cutoff: new Date(today - retentionDays * DAY_MS) }));
+  return [...byDays].map(([retentionDays, plans]) => ({ plans, retentionDays, cutoff: cutoffFor(retentionDays, now) }));
 }
+
+type RetentionEnv = Pick<Env, "DEFAULT_PLAN" | "PLAN_EVENT_LIMIT" | "PLAN_CATEGORY_LIMIT" | "EVENT_RETENTION_DAYS">;
+const retentionDaysOf = (plan: Plan, env: RetentionEnv) => Math.max(1, limitsFor(plan, env).retentionDays);
+const cutoffFor = (retentionDays: number, now: Date) => new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS - retentionDays * DAY_MS);
+
+/** Since when a plan's raw events are kept: earlier days exist only as their daily rollups. */
+export const retentionCutoff = (plan: Plan, env: RetentionEnv, now: Date) => cutoffFor(retentionDaysOf(plan, env), now);
 
 export type RetentionOptions = {
   batchSize?: number;

@@ -188,6 +188,9 @@ describe("retention per plan", () => {
     const { data } = await t.trpc("stats.category", free.cookie, { name: "sale", from: "2027-01-01T00:00:00Z", to: "2027-03-16T00:00:00Z" }, "query");
     expect(data.total).toBe(6);
     expect(data.buckets.find((b: { start: string }) => b.start === "2027-01-20T00:00:00.000Z")).toEqual({ start: "2027-01-20T00:00:00.000Z", count: 2 });
+    // A short range on an expired day (hourly while its events existed) is counted from its rollup.
+    const day = await t.trpc("stats.category", free.cookie, { name: "sale", from: "2027-01-20T00:00:00Z", to: "2027-01-21T00:00:00Z" }, "query");
+    expect({ total: day.data.total, unit: day.data.range.unit, buckets: day.data.buckets }).toEqual({ total: 2, unit: "day", buckets: [{ start: "2027-01-20T00:00:00.000Z", count: 2 }] });
 
     // A second run finds nothing more; the protected events go once their deliveries are settled.
     expect(await run()).toMatchObject({ events: 0, rollupsComputed: 0 });

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { protectedProcedure, router } from "@/server/trpc/init";
-import { getCategoryStats } from "./stats.service";
+import { getAccountCategoryStats } from "./stats.service";
 
 export const statsRouter = router({
   /** The category page's numbers for [from, to). */
   category: protectedProcedure
     .input(z.object({ name: z.string().max(64), from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) }))
-    .query(({ ctx, input }) => getCategoryStats(ctx.services.db, ctx.user.id, input.name, new Date(input.from), new Date(input.to), ctx.services.clock())),
+    .query(({ ctx, input }) => getAccountCategoryStats(ctx.services, { userId: ctx.user.id, plan: ctx.user.plan }, input.name, new Date(input.from), new Date(input.to))),
 });

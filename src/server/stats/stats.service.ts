@@ -1,5 +1,8 @@
 import type { Db } from "@/server/db/db";
 import { AppError } from "@/server/errors";
+import { retentionCutoff } from "@/server/retention/retention.service";
+import type { Services } from "@/server/services";
+import type { Plan } from "@/shared/current-user";
 import { getCategoryByNameOrThrow, toCategoryDto } from "@/server/category/category.service";
 import { closedDaysWithin, DAY_MS, dayRollups, mergeFieldTotals } from "./rollup.service";
 import { countEventsByBucket, countEventsInRange, fieldTotalsInRange, type FieldTotals, type Range } from "./stats.queries";
@@ -32,11 +35,12 @@ async function liveAggregate(db: Db, categoryId: string, r: Range, unit: "hour" 
  * whole range (not just the rows on screen), the field names seen, and counts per hour/day.
  * Closed days come from the daily rollups; the open edges (today, partial days) from the events.
  */
-export async function getCategoryStats(db: Db, userId: string, name: string, from: Date, to: Date, now: Date) {
+export async function getCategoryStats(db: Db, userId: string, name: string, from: Date, to: Date, now: Date, keptSince?: Date) {
   if (!(from < to)) throw new AppError("VALIDATION_FAILED", "The range must end after it starts.");
   if (to.getTime() - from.getTime() > MAX_RANGE_MS) throw new AppError("VALIDATION_FAILED", "Pick a range of at most 400 days.");
   const category = await getCategoryByNameOrThrow(db, userId, name);
-  const unit = bucketUnitFor(from, to);
+  // Days before `keptSince` have no raw events left, only their rollups: count them by day.
+  const unit = keptSince && from < keptSince ? "day" : bucketUnitFor(from, to);
   const closed = unit === "day" ? closedDaysWithin(from, to, now) : undefined;
 
   // Live segments: the whole range, or what lies outside the closed days.
@@ -74,6 +78,12 @@ export async function getCategoryStats(db: Db, userId: string, name: string, fro
     sums: keys.filter((k) => fields[k]!.numeric > 0).map((k) => ({ field: k, sum: roundSum(fields[k]!.sum), count: fields[k]!.numeric })),
     buckets: bucketStarts(from, to, unit).map((start) => ({ start, count: counts.get(start) ?? 0 })),
   };
+}
+
+/** The category page for an account: its plan's retention decides which days are read from rollups only. */
+export function getAccountCategoryStats(s: Pick<Services, "db" | "env" | "clock">, account: { userId: string; plan: Plan }, name: string, from: Date, to: Date) {
+  const now = s.clock();
+  return getCategoryStats(s.db, account.userId, name, from, to, now, retentionCutoff(account.plan, s.env, now));
 }
 
 /** Sums of decimals added across days drift in binary floating point; keep 10 decimals. */

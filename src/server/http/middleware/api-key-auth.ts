@@ -12,7 +12,7 @@ export async function authenticateRequest(s: Services, header: string | undefine
   if (!header) return { refused: "Missing Authorization header. Send `Authorization: Bearer <your API key>`." };
   const [scheme, token] = header.trim().split(/\s+/, 2);
   if (scheme?.toLowerCase() !== "bearer" || !token) return { refused: "Use the Bearer scheme: `Authorization: Bearer <your API key>`." };
-  const owner = await authenticateApiKey(s.db, s.apiKeyCache, token, (err) => s.logger.warn({ err }, "recording API key use failed"));
+  const owner = await authenticateApiKey(s.db, s.apiKeyCache, token, s.clock(), (err) => s.logger.warn({ err }, "recording API key use failed"));
   return owner ? { owner } : { refused: INVALID_KEY_MESSAGE };
 }
 
