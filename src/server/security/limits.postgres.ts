@@ -17,7 +17,6 @@ import {
   refundThrottleAttempts,
   takeBucketToken,
   type ThrottleKey,
-  uncountThrottleAttempts,
 } from "./limits.queries";
 import { rateLimitResult, type ApiKeyRateLimiter, type RateLimitOptions, type RateLimiter } from "./rate-limit";
 import { accountKey, ipKey, type Throttle, type ThrottleOptions } from "./throttle";
@@ -70,6 +69,13 @@ export function createPgApiKeyRateLimiter(deps: PgLimitDeps, opts: RateLimitOpti
   };
 }
 
+/** Thrown inside the attempt's transaction to roll it back; carries the keys that refused it. */
+class AttemptRefused extends Error {
+  constructor(readonly rows: { key: string; resetAt: number }[]) {
+    super("throttled");
+  }
+}
+
 const IP = "ip:";
 const ACCOUNT = "account:";
 
@@ -83,13 +89,23 @@ export function createPgThrottle(deps: PgLimitDeps, opts: ThrottleOptions): Thro
       const now = deps.now();
       const ipRow: ThrottleKey = { key: `${IP}${ipKey(ip)}`, max: opts.ipMax };
       const keys: [ThrottleKey] | [ThrottleKey, ThrottleKey] = email ? [ipRow, { key: account(email), max: opts.accountMax }] : [ipRow];
-      const rows = await countThrottleAttempts(deps.db, { keys, now, windowMs: opts.windowMs });
+      // A refused attempt counts nowhere, not even for a moment on its other key: the count is
+      // rolled back with the transaction, so a blocked address guessing at an account never
+      // uses up that account's attempts.
+      const refused = await deps.db
+        .transaction()
+        .execute(async (trx) => {
+          const rows = await countThrottleAttempts(trx, { keys, now, windowMs: opts.windowMs });
+          const over = rows.filter((r) => !r.counted);
+          if (over.length) throw new AttemptRefused(over);
+          return [];
+        })
+        .catch((error: unknown) => {
+          if (error instanceof AttemptRefused) return error.rows;
+          throw error;
+        });
       sweep(now);
-      const refused = rows.filter((r) => !r.counted);
       if (!refused.length) return 0;
-      // A refused attempt counts nowhere: give back what this statement counted on the other key.
-      const counted = rows.filter((r) => r.counted).map((r) => r.key);
-      if (counted.length) await uncountThrottleAttempts(deps.db, counted, now, opts.windowMs);
       return Math.max(...refused.map((r) => Math.max(1, Math.ceil((r.resetAt - now) / 1000))));
     },
     refund: (email) => refundThrottleAttempts(deps.db, [account(email)], deps.now()),

@@ -78,20 +78,6 @@ export async function countThrottleAttempts(db: Db, p: { keys: [ThrottleKey] | [
   return rows.map((r) => ({ key: r.key, resetAt: Number(r.reset_at), counted: r.counted }));
 }
 
-/**
- * Takes back what countThrottleAttempts just counted on `keys` (the attempt was refused on its
- * other key): a window it opened goes (as if never counted, so a later attempt opens its own),
- * others give back one attempt.
- */
-export async function uncountThrottleAttempts(db: Db, keys: string[], now: number, windowMs: number) {
-  await sql`
-    with opened as (
-      delete from throttle_window where key = any(${keys}::text[]) and count = 1 and reset_at = ${now}::bigint + ${windowMs}::bigint returning key
-    )
-    update throttle_window set count = count - 1
-    where key = any(${keys}::text[]) and key not in (select key from opened) and reset_at > ${now}::bigint and count > 0`.execute(db);
-}
-
 /** Gives back one attempt on each of `keys` whose window is still open. */
 export async function refundThrottleAttempts(db: Db, keys: string[], now: number) {
   await db
