@@ -36,12 +36,23 @@ export async function findExpiredEvents(db: Db, r: { plans: Plan[]; cutoff: stri
  */
 export async function deleteEvents(db: Db, ids: string[]) {
   if (!ids.length) return 0;
-  const result = await db
-    .deleteFrom("event")
-    .where("event.id", "in", ids)
-    .where((eb) => eb.not(eb.exists(eb.selectFrom("delivery").select("delivery.id").whereRef("delivery.event_id", "=", "event.id").where("delivery.status", "in", UNSENT))))
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
+  const remove = async (trx: Db) => {
+    const result = await trx
+      .deleteFrom("event")
+      .where("event.id", "in", ids)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom("delivery").select("delivery.id").whereRef("delivery.event_id", "=", "event.id").where("delivery.status", "in", UNSENT))))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  };
+  if (!isPostgres(db)) return remove(db);
+  // PostgreSQL: a "Retry now" (FAILED → PENDING) committing while the DELETE runs would not be
+  // seen by its snapshot, and the cascade would take the retried delivery with the event. Lock
+  // the deliveries first: a retry in flight is waited for, and the DELETE (a new statement, so
+  // a new snapshot) sees it; a retry after the lock waits and then finds its delivery gone.
+  return db.transaction().execute(async (trx) => {
+    await trx.selectFrom("delivery").select("id").where("event_id", "in", ids).forUpdate().execute();
+    return remove(trx);
+  });
 }
 
 /**

@@ -1,3 +1,4 @@
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EnvError, parseEnv } from "@/env";
 import { newId } from "@/server/db/id";
@@ -7,6 +8,7 @@ import type { Plan } from "@/shared/current-user";
 import { dialectUnderTest } from "../../../tests/support/test-database";
 import { startTestApp, type TestApp } from "../../../tests/support/test-app";
 import { startRetentionJob } from "./retention.job";
+import { deleteEvents } from "./retention.queries";
 import { purgeExpiredEvents, retentionGroups } from "./retention.service";
 
 const at = (iso: string) => new Date(iso);
@@ -254,6 +256,26 @@ describe("retention per plan", () => {
     await stopped.stop();
     expect(await stopped.runOnce()).toMatchObject({ events: 0, batches: 0 });
     expect(await eventTimes(late.id)).toHaveLength(1);
+  });
+
+  it.runIf(dialectUnderTest() === "postgres")("PostgreSQL: a Retry now committing during the delete keeps its event and delivery", async () => {
+    const racer = await account("racer@example.com", "FREE", ["late"]);
+    const [eventId] = await addEvents(racer, "late", [["2027-01-09T10:00:00.000Z"]]);
+    const deliveryId = await addDelivery(eventId!, racer.id, "FAILED", 1);
+    // "Retry now" from another connection, not yet committed when the retention batch starts.
+    const retry = new pg.Client({ connectionString: (t.env.database as { url: string }).url });
+    await retry.connect();
+    try {
+      await retry.query("begin");
+      await retry.query("update delivery set status = 'PENDING' where id = $1", [deliveryId]);
+      const deleting = deleteEvents(t.db, [eventId!]);
+      await new Promise((r) => setTimeout(r, 200));
+      await retry.query("commit");
+      expect(await deleting).toBe(0);
+    } finally {
+      await retry.end();
+    }
+    expect(await t.db.selectFrom("delivery").select("status").where("id", "=", deliveryId).executeTakeFirst()).toEqual({ status: "PENDING" });
   });
 
   it.runIf(dialectUnderTest() === "postgres")("PostgreSQL: one run at a time across workers", async () => {
