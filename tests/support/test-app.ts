@@ -1,5 +1,6 @@
 import { parseEnv } from "@/env";
 import { migrateToLatest } from "@/server/db/migrate";
+import type { Database } from "@/server/db/types";
 import { createApp } from "@/server/http/app";
 import type { MailMessage, Mailer } from "@/server/mail/mailer";
 import { closeServices, createServices, type Services } from "@/server/services";
@@ -121,7 +122,7 @@ export async function startTestApp(opts: { env?: Record<string, string>; clock?:
   }
 
   /** Rows in a table (the whole table: each test file has its own database). */
-  const countRows = async (table: "auth_user" | "user" | "api_key" | "auth_session" | "event") =>
+  const countRows = async (table: keyof Database) =>
     Number(
       (
         await services.db

@@ -32,11 +32,11 @@ export async function seedDemo(s: Services, opts: { total: number; days: number;
     const existing = await findCategoryByName(s.db, user.id, name);
     categories.push(existing ?? (await createCategory(s, { userId: user.id, plan: "ENTERPRISE" }, { name, color: PRESET_COLORS[i]!, emoji: PRESET_EMOJIS[i]! })));
   }
-  const now = (opts.now ?? new Date()).getTime();
+  const now = (opts.now ?? s.clock()).getTime();
   const span = opts.days * 24 * 60 * 60 * 1000;
   const random = mulberry32(42);
   const batch = s.env.database.dialect === "postgres" ? 1000 : 2000;
-  const started = Date.now();
+  const started = performance.now();
   // Sorted times so that ids (UUIDv7, from the insert time) and created_at both grow.
   for (let done = 0; done < opts.total; done += batch) {
     const rows = Array.from({ length: Math.min(batch, opts.total - done) }, (_, j) => {
@@ -61,9 +61,9 @@ export async function seedDemo(s: Services, opts: { total: number; days: number;
       };
     });
     await insertEventRows(s.db, rows);
-    if ((done / batch) % 50 === 0) log(`${done + rows.length} / ${opts.total} events (${Math.round((Date.now() - started) / 1000)} s)`);
+    if ((done / batch) % 50 === 0) log(`${done + rows.length} / ${opts.total} events (${Math.round((performance.now() - started) / 1000)} s)`);
   }
   await analyzeEvents(s.db);
-  log(`done: ${opts.total} events in ${Math.round((Date.now() - started) / 1000)} s at ${new Date().toISOString()}`);
+  log(`done: ${opts.total} events in ${Math.round((performance.now() - started) / 1000)} s`);
   return { userId: user.id, categories };
 }

@@ -69,13 +69,6 @@ export function createPgApiKeyRateLimiter(deps: PgLimitDeps, opts: RateLimitOpti
   };
 }
 
-/** Thrown inside the attempt's transaction to roll it back; carries the keys that refused it. */
-class AttemptRefused extends Error {
-  constructor(readonly rows: { key: string; resetAt: number }[]) {
-    super("throttled");
-  }
-}
-
 const IP = "ip:";
 const ACCOUNT = "account:";
 
@@ -92,18 +85,15 @@ export function createPgThrottle(deps: PgLimitDeps, opts: ThrottleOptions): Thro
       // A refused attempt counts nowhere, not even for a moment on its other key: the count is
       // rolled back with the transaction, so a blocked address guessing at an account never
       // uses up that account's attempts.
-      const refused = await deps.db
-        .transaction()
-        .execute(async (trx) => {
-          const rows = await countThrottleAttempts(trx, { keys, now, windowMs: opts.windowMs });
-          const over = rows.filter((r) => !r.counted);
-          if (over.length) throw new AttemptRefused(over);
-          return [];
-        })
-        .catch((error: unknown) => {
-          if (error instanceof AttemptRefused) return error.rows;
-          throw error;
-        });
+      const trx = await deps.db.startTransaction().execute();
+      let refused: { resetAt: number }[];
+      try {
+        refused = (await countThrottleAttempts(trx, { keys, now, windowMs: opts.windowMs })).filter((r) => !r.counted);
+      } catch (error) {
+        await trx.rollback().execute();
+        throw error;
+      }
+      await (refused.length ? trx.rollback() : trx.commit()).execute();
       sweep(now);
       if (!refused.length) return 0;
       return Math.max(...refused.map((r) => Math.max(1, Math.ceil((r.resetAt - now) / 1000))));

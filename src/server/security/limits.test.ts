@@ -21,16 +21,6 @@ beforeEach(async () => {
   await t.db.deleteFrom("throttle_window").execute();
 });
 
-const rows = async (table: "rate_limit_bucket" | "throttle_window") =>
-  Number(
-    (
-      await t.db
-        .selectFrom(table)
-        .select((eb) => eb.fn.countAll().as("n"))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
-
 describe.each(limitImplementations(() => t.db))("rate limiter ($name)", (impl) => {
   it("a full bucket of `burst`, then 429 answers with Retry-After until a token has refilled", async () => {
     const clock = { now: 1_000_000 };
@@ -191,13 +181,13 @@ describe.runIf(dialectUnderTest() === "postgres")("on PostgreSQL", () => {
     const throttle = createPgThrottle(deps, { windowMs: 30_000, ipMax: 3, accountMax: 3 });
     for (let i = 0; i < 50; i++) await limiter.take(`key-${i}`);
     for (let i = 0; i < 50; i++) await throttle.attempt(`10.1.0.${i}`, `sweep${i}@example.com`);
-    expect(await rows("rate_limit_bucket")).toBe(50);
-    expect(await rows("throttle_window")).toBe(100);
+    expect(await t.countRows("rate_limit_bucket")).toBe(50);
+    expect(await t.countRows("throttle_window")).toBe(100);
     clock.now += 61_000; // every bucket is full again, every window has ended, a minute has passed
     await limiter.take("fresh");
     await throttle.attempt("10.2.0.1");
-    await expect.poll(() => rows("rate_limit_bucket")).toBe(1);
-    await expect.poll(() => rows("throttle_window")).toBe(1);
+    await expect.poll(() => t.countRows("rate_limit_bucket")).toBe(1);
+    await expect.poll(() => t.countRows("throttle_window")).toBe(1);
     // A bucket that is not full yet stays.
     clock.now += 60_000;
     for (let i = 0; i < 5; i++) await limiter.take("busy");
