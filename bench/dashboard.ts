@@ -38,7 +38,7 @@ async function run(label: string, databaseUrl: string, dataDir: string) {
   try {
     await migrateToLatest(s.db);
     const now = new Date();
-    const { userId, categories } = await seedDemo(s, { total: TOTAL, days: 90, now, log: (l) => process.stdout.write(`\r${label}: ${l}          `) });
+    const { workspace, categories } = await seedDemo(s, { total: TOTAL, days: 90, now, log: (l) => process.stdout.write(`\r${label}: ${l}          `) });
     console.log();
     const day = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
     const monday = day - ((now.getUTCDay() + 6) % 7) * 86_400_000;
@@ -46,12 +46,12 @@ async function run(label: string, databaseUrl: string, dataDir: string) {
     const big = categories[0]!; // the busiest category
     const page = (from: number, to: number) => async () => {
       await Promise.all([
-        getCategoryStats(s.db, userId, big.name, new Date(from), new Date(to), now),
-        listEvents(s.db, { userId, categoryId: big.id, from: new Date(from), to: new Date(to), limit: 50 }),
+        getCategoryStats(s.db, workspace.id, big.name, new Date(from), new Date(to), now),
+        listEvents(s.db, { workspaceId: workspace.id, categoryId: big.id, from: new Date(from), to: new Date(to), limit: 50 }),
       ]);
     };
     const rows: [string, [number, number]][] = [
-      ["overview (/dashboard cards)", await median(() => listCategories(s.db, userId, now))],
+      ["overview (/dashboard cards)", await median(() => listCategories(s.db, workspace.id, now))],
       ["category page, today", await median(page(day, day + 86_400_000))],
       ["category page, this week", await median(page(monday, monday + 7 * 86_400_000))],
       ["category page, this month", await median(page(month, Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)))],

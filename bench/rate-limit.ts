@@ -10,6 +10,7 @@
  * - the same with the tables logged, to show what `unlogged` saves.
  */
 import { mkdtempSync } from "node:fs";
+import { resolveWorkspace } from "@/server/workspace/workspace.service";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "kysely";
@@ -76,7 +77,7 @@ async function suite(db: Db, keyId: string, tables: string) {
 try {
   await migrateToLatest(db);
   const user = await ensureAppUser(db, { externalId: "bench-user", email: "bench@example.com", name: "Bench" }, "PRO", new Date());
-  const { id } = await createApiKey(db, user.id, "bench", new Date());
+  const { id } = await createApiKey(db, await resolveWorkspace(db, user, {}, "PRO", new Date()), "bench", new Date());
   const { rows } = await sql<{ server_version: string }>`show server_version`.execute(db);
   console.log(`PostgreSQL ${rows[0]!.server_version}, synchronous_commit as configured; one take = one statement (one round trip)\n`);
   await run("floor: `select 1`, 1 connection, sequential", () => sql`select 1`.execute(db), { concurrency: 1, keys: 1 });

@@ -139,18 +139,18 @@ async function main() {
   const s = createServices(env);
   await migrateToLatest(s.db);
   const t0 = performance.now();
-  const { userId, categories } = await seedDemo(s, { total: TOTAL, days: 2 * RETENTION_DAYS, now, log: (l) => process.stdout.write(`\rseeding: ${l}          `) });
+  const { workspace, categories } = await seedDemo(s, { total: TOTAL, days: 2 * RETENTION_DAYS, now, log: (l) => process.stdout.write(`\rseeding: ${l}          `) });
   // Expired events as notified ones are: one delivered webhook delivery with one attempt each.
   await s.db
     .insertInto("delivery")
-    .columns(["id", "event_id", "user_id", "channel", "status", "attempts", "next_attempt_at", "delivered_at", "created_at", "updated_at"])
+    .columns(["id", "event_id", "workspace_id", "channel", "status", "attempts", "next_attempt_at", "delivered_at", "created_at", "updated_at"])
     .expression((eb) =>
       eb
         .selectFrom("event")
         .select([
           sql<string>`'d' || id`.as("id"),
           "id as event_id",
-          "user_id",
+          "workspace_id",
           sql<string>`'webhook'`.as("channel"),
           sql<"DELIVERED">`'DELIVERED'`.as("status"),
           sql<number>`1`.as("attempts"),
@@ -189,9 +189,10 @@ async function main() {
     ).n,
   );
   // As the rollup job would have done day by day: the days' rollups exist before they expire.
-  const totals = (db: Db) => Promise.all(categories.map((c) => getCategoryStats(db, userId, c.name, range.from, range.to, now).then((r) => ({ total: r.total, sums: r.sums, buckets: r.buckets }))));
+  const totals = (db: Db) =>
+    Promise.all(categories.map((c) => getCategoryStats(db, workspace.id, c.name, range.from, range.to, now).then((r) => ({ total: r.total, sums: r.sums, buckets: r.buckets }))));
   const before = await totals(s.db);
-  const { key } = await createApiKey(s.db, userId, "bench", now);
+  const { key } = await createApiKey(s.db, workspace, "bench", now);
   await closeServices(s);
   console.log(`\nseeded ${TOTAL} events (${expired} expired, each with a delivery and an attempt) in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 

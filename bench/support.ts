@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { resolveWorkspace } from "@/server/workspace/workspace.service";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,8 +21,9 @@ export async function seedDatabase(databaseUrl?: string) {
   const db = createDb(env.database);
   await migrateToLatest(db);
   const user = await ensureAppUser(db, { externalId: "bench-user", email: "bench@example.com", name: "Bench" }, "PRO", new Date());
-  const { key } = await createApiKey(db, user.id, "bench", new Date());
-  await createCategory({ db, env, clock: () => new Date() }, { userId: user.id, plan: "PRO" }, { name: "sale", color: "#FFEB3B", emoji: "💰" });
+  const workspace = await resolveWorkspace(db, user, {}, "PRO", new Date());
+  const { key } = await createApiKey(db, workspace, "bench", new Date());
+  await createCategory({ db, env, clock: () => new Date() }, workspace, { name: "sale", color: "#FFEB3B", emoji: "💰" });
   await db.destroy();
   return { dir, file, key };
 }

@@ -20,6 +20,8 @@ export type Services = {
   rateLimiter: ApiKeyRateLimiter;
   /** "Send test" per user: each one makes the server send a request where the user says. */
   sendTestLimiter: RateLimiter;
+  /** Workspace invitations, per workspace and per inviting user: each one sends a mail. */
+  inviteLimiter: RateLimiter;
   apiKeyCache: ApiKeyCache;
   /** The current time; tests inject their own (month rollover, expiries). */
   clock: () => Date;
@@ -47,6 +49,9 @@ const API_KEY_CACHE_TTL_MS = 30_000;
 /** Test notifications per user: a burst of this many, then one every 60/N seconds. */
 const SEND_TESTS_PER_MINUTE = 5;
 
+/** Invitations: a burst of this many, then one every 60/N minutes. */
+const INVITATIONS_PER_HOUR = 20;
+
 export function createServices(env: Env, overrides: Partial<Pick<Services, "logger" | "mailer" | "clock">> = {}): Services {
   const logger = overrides.logger ?? createLogger(env.LOG_LEVEL);
   const db = createDb(env.database, (err) => logger.warn({ err }, "idle database connection closed by the server"));
@@ -56,17 +61,19 @@ export function createServices(env: Env, overrides: Partial<Pick<Services, "logg
   const realtime = createRealtimeBus(env, logger);
   const apiKeyCache = createApiKeyCache(API_KEY_CACHE_TTL_MS, { broadcast: realtime.broadcast, now });
   realtime.onInternal(apiKeyCache.apply);
-  const auth = createAuth({ env, db, mailer, logger, clock, onAccountDeleted: apiKeyCache.evictAccount });
+  const auth = createAuth({ env, db, mailer, logger, clock, onWorkspacesDeleted: apiKeyCache.evictWorkspaces });
   const throttleLimits = { windowMs: env.AUTH_THROTTLE_WINDOW_SECONDS * 1000, ipMax: env.AUTH_THROTTLE_IP_MAX, accountMax: env.AUTH_THROTTLE_ACCOUNT_MAX };
   const apiRate = { perSecond: env.API_RATE_LIMIT_PER_SECOND, burst: env.API_RATE_LIMIT_BURST };
   const sendTestRate = { perSecond: SEND_TESTS_PER_MINUTE / 60, burst: SEND_TESTS_PER_MINUTE };
+  const inviteRate = { perSecond: INVITATIONS_PER_HOUR / 3600, burst: INVITATIONS_PER_HOUR };
   // PostgreSQL may serve several instances: the limits are rows every instance shares. SQLite is
   // one process by design: they stay in memory.
   const shared = env.database.dialect === "postgres" ? { db, now, onError: (err: unknown) => logger.warn({ err }, "deleting expired rate-limit rows failed") } : undefined;
   const throttle = shared ? createPgThrottle(shared, throttleLimits) : createThrottle({ ...throttleLimits, now });
   const rateLimiter = shared ? createPgApiKeyRateLimiter(shared, apiRate) : createRateLimiter({ ...apiRate, now });
   const sendTestLimiter = shared ? createPgRateLimiter(shared, { ...sendTestRate, scope: "send-test" }) : createRateLimiter({ ...sendTestRate, now });
-  return { env, db, logger, mailer, auth, throttle, rateLimiter, sendTestLimiter, apiKeyCache, clock, deliveryBell: createBell(), realtime };
+  const inviteLimiter = shared ? createPgRateLimiter(shared, { ...inviteRate, scope: "invite" }) : createRateLimiter({ ...inviteRate, now });
+  return { env, db, logger, mailer, auth, throttle, rateLimiter, sendTestLimiter, inviteLimiter, apiKeyCache, clock, deliveryBell: createBell(), realtime };
 }
 
 const KEY = Symbol.for("pingpilot.services");

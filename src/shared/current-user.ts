@@ -8,5 +8,9 @@ export type CurrentUser = {
   name: string;
   image: string | null;
   emailVerified: boolean;
-  plan: Plan;
 };
+
+export type WorkspaceRole = "owner" | "admin" | "member";
+
+/** The workspace a page shows, and the signed-in user's role in it. */
+export type CurrentWorkspace = { id: string; name: string; slug: string; plan: Plan; role: WorkspaceRole };

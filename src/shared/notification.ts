@@ -2,6 +2,9 @@ import { z } from "zod";
 
 export const CHANNEL_NAMES = ["discord_dm", "discord_webhook", "telegram", "slack", "email", "whatsapp", "webhook"] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
+/** Channels that are a place rather than a person: the workspace's, managed by its owners and admins. */
+export const DESTINATION_CHANNELS: readonly ChannelName[] = ["discord_webhook", "slack", "webhook"];
+export const isDestinationChannel = (channel: string) => (DESTINATION_CHANNELS as readonly string[]).includes(channel);
 
 /** User-side configuration of each notification channel, validated on save. */
 const https = (allowInsecure: boolean) => z.url({ message: "Use a full URL like https://…" }).refine((u) => allowInsecure || u.startsWith("https://"), "The URL must start with https://");

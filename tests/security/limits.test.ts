@@ -21,12 +21,14 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const keyIds = async (cookie: string) => (await t.trpc("apiKey.list", cookie, undefined, "query")).data as { id: string; revokedAt: string | null }[];
-const activeKeyCount = async (email: string) =>
-  (await t.db.selectFrom("api_key").innerJoin("user", "user.id", "api_key.user_id").select("api_key.id").where("user.email", "=", email).where("api_key.revoked_at", "is", null).execute()).length;
+const activeKeysOf = async (workspaceId: string) =>
+  (await t.db.selectFrom("api_key").select("api_key.id").where("api_key.workspace_id", "=", workspaceId).where("api_key.revoked_at", "is", null).execute()).length;
+const activeKeyCount = async (email: string) => activeKeysOf((await t.ownerAccess(email)).id);
 
 describe("API keys stop working at once", () => {
   it("when their account is deleted, even if the key was just used (cached)", async () => {
     const u = await t.signUpWithKey("deleted-account@example.com");
+    const workspace = await t.ownerAccess("deleted-account@example.com");
     expect((await t.api("/api/v1/quota", u.key)).status).toBe(200);
     // The sign-up session is fresh, as Better Auth's delete-user requires.
     const deleted = await t.post("/api/auth/delete-user", {}, { cookie: u.cookie });
@@ -34,7 +36,7 @@ describe("API keys stop working at once", () => {
     const after = await t.api("/api/v1/quota", u.key);
     expect(after.status).toBe(401);
     expect((await after.json()).error.code).toBe("UNAUTHENTICATED");
-    expect(await activeKeyCount("deleted-account@example.com")).toBe(0);
+    expect(await activeKeysOf(workspace.id)).toBe(0);
   });
 
   it("when rotated: the old key is refused on the next call, the new one works", async () => {
@@ -105,7 +107,11 @@ describe("category emoji", () => {
       expect(res.status, emoji).toBe(201);
       expect((await res.json()).emoji).toBe(emoji);
     }
-    const stored = await t.db.selectFrom("category").innerJoin("user", "user.id", "category.user_id").select("category.name").where("user.email", "=", "emoji-api@example.com").execute();
+    const stored = await t.db
+      .selectFrom("category")
+      .select("category.name")
+      .where("category.workspace_id", "=", (await t.ownerAccess("emoji-api@example.com")).id)
+      .execute();
     expect(stored.map((c) => c.name).sort()).toEqual(valid.map((_, i) => `good-${i}`).sort());
   });
 

@@ -1,4 +1,5 @@
 import { parseEnv } from "@/env";
+import { listWorkspacesOf, type WorkspaceAccess } from "@/server/workspace/workspace.service";
 import { migrateToLatest } from "@/server/db/migrate";
 import type { Database } from "@/server/db/types";
 import { createApp } from "@/server/http/app";
@@ -121,6 +122,14 @@ export async function startTestApp(opts: { env?: Record<string, string>; clock?:
     return { status: res.status, data: body.result?.data, error: body.error };
   }
 
+  /** The personal workspace of the user with this email, with the owner acting in it. */
+  async function ownerAccess(email: string): Promise<WorkspaceAccess> {
+    const user = await services.db.selectFrom("user").select("id").where("email", "=", email).executeTakeFirstOrThrow();
+    const own = (await listWorkspacesOf(services.db, user.id)).find((w) => w.role === "owner");
+    if (!own) throw new Error(`${email} owns no workspace`);
+    return own;
+  }
+
   /** Rows in a table (the whole table: each test file has its own database). */
   const countRows = async (table: keyof Database) =>
     Number(
@@ -135,6 +144,7 @@ export async function startTestApp(opts: { env?: Record<string, string>; clock?:
   return {
     app,
     countRows,
+    ownerAccess,
     signUpWithKey,
     api,
     trpc,

@@ -6,9 +6,9 @@ import type { InternalMessage } from "@/server/realtime/realtime.bus";
  * broadcast (LISTEN/NOTIFY on PostgreSQL), on every other instance; the TTL only bounds how
  * long a lost message could leave a stale entry.
  */
-export type CachedKey = { keyId: string; userId: string; plan: "FREE" | "PRO" | "ENTERPRISE" };
+export type CachedKey = { keyId: string; workspaceId: string; plan: "FREE" | "PRO" | "ENTERPRISE" };
 
-type Entry = { value: CachedKey; authUserId: string; expiresAt: number };
+type Entry = { value: CachedKey; expiresAt: number };
 
 const MAX_ENTRIES = 50_000;
 
@@ -27,7 +27,7 @@ export function createApiKeyCache(ttlMs: number, opts: { now?: () => number; bro
   /** This instance only; the bus calls it for messages from other instances too. */
   function apply(message: InternalMessage) {
     if (message.type === "api-key.evict") dropWhere((e) => e.value.keyId === message.keyId);
-    else if (message.type === "api-key.evict-account") dropWhere((e) => e.authUserId === message.authUserId);
+    else if (message.type === "api-key.evict-workspaces") dropWhere((e) => message.workspaceIds.includes(e.value.workspaceId));
     else if (message.type === "resync") dropWhere(() => true);
   }
 
@@ -52,7 +52,7 @@ export function createApiKeyCache(ttlMs: number, opts: { now?: () => number; bro
      * The cached owner of `hash`, or `load()`'s answer, which is cached unless an eviction
      * happened while it ran (its read may predate a revocation).
      */
-    async getOrLoad(hash: string, load: () => Promise<{ value: CachedKey; authUserId: string } | undefined>) {
+    async getOrLoad(hash: string, load: () => Promise<{ value: CachedKey } | undefined>) {
       const cached = get(hash);
       if (cached) return cached;
       const before = generation;
@@ -67,8 +67,8 @@ export function createApiKeyCache(ttlMs: number, opts: { now?: () => number; bro
     apply,
     /** A revoked key: gone from this instance's cache before this resolves, and from the others' at once after. */
     evictKey: (keyId: string) => everywhere({ type: "api-key.evict", keyId }),
-    /** Every key of a deleted account (by its Better Auth user id). */
-    evictAccount: (authUserId: string) => everywhere({ type: "api-key.evict-account", authUserId }),
+    /** Every key of deleted workspaces. */
+    evictWorkspaces: (workspaceIds: string[]) => (workspaceIds.length ? everywhere({ type: "api-key.evict-workspaces", workspaceIds }) : Promise.resolve()),
   };
 }
 

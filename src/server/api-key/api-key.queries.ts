@@ -2,31 +2,35 @@ import { sql } from "kysely";
 import { isPostgres, type Db } from "@/server/db/db";
 import { newId } from "@/server/db/id";
 
-export function insertApiKey(db: Db, row: { userId: string; name: string; prefix: string; hash: string }, now: string) {
-  return db.insertInto("api_key").values({ id: newId(), user_id: row.userId, name: row.name, prefix: row.prefix, key_hash: row.hash, created_at: now }).returningAll().executeTakeFirstOrThrow();
+export function insertApiKey(db: Db, row: { workspaceId: string; name: string; prefix: string; hash: string }, now: string) {
+  return db
+    .insertInto("api_key")
+    .values({ id: newId(), workspace_id: row.workspaceId, name: row.name, prefix: row.prefix, key_hash: row.hash, created_at: now })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 /** Serializes key creation per user on PostgreSQL (SQLite has one writer), so the cap holds under concurrency. */
-export async function lockUserForKeyWrite(db: Db, userId: string) {
-  if (isPostgres(db)) await sql`select id from "user" where id = ${userId} for update`.execute(db);
+export async function lockWorkspaceForKeyWrite(db: Db, workspaceId: string) {
+  if (isPostgres(db)) await sql`select id from workspace where id = ${workspaceId} for update`.execute(db);
 }
 
-export async function countActiveApiKeys(db: Db, userId: string) {
+export async function countActiveApiKeys(db: Db, workspaceId: string) {
   const row = await db
     .selectFrom("api_key")
     .select((eb) => eb.fn.countAll<number | string>().as("n"))
-    .where("user_id", "=", userId)
+    .where("workspace_id", "=", workspaceId)
     .where("revoked_at", "is", null)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
-export function listApiKeysByUser(db: Db, userId: string) {
-  return db.selectFrom("api_key").selectAll().where("user_id", "=", userId).orderBy("id").execute();
+export function listApiKeysByWorkspace(db: Db, workspaceId: string) {
+  return db.selectFrom("api_key").selectAll().where("workspace_id", "=", workspaceId).orderBy("id").execute();
 }
 
-export function findUnrevealedApiKey(db: Db, userId: string) {
-  return db.selectFrom("api_key").selectAll().where("user_id", "=", userId).where("revealed_at", "is", null).where("revoked_at", "is", null).orderBy("id").executeTakeFirst();
+export function findUnrevealedApiKey(db: Db, workspaceId: string) {
+  return db.selectFrom("api_key").selectAll().where("workspace_id", "=", workspaceId).where("revealed_at", "is", null).where("revoked_at", "is", null).orderBy("id").executeTakeFirst();
 }
 
 /** Conditional on revealed_at IS NULL, so two concurrent reveals cannot both win. */
@@ -39,8 +43,8 @@ export async function updateApiKeySecretOnReveal(db: Db, id: string, next: { pre
 export function findActiveApiKeyByHash(db: Db, hash: string) {
   return db
     .selectFrom("api_key")
-    .innerJoin("user", "user.id", "api_key.user_id")
-    .select(["api_key.id", "api_key.user_id", "user.plan", "user.external_id"])
+    .innerJoin("workspace", "workspace.id", "api_key.workspace_id")
+    .select(["api_key.id", "api_key.workspace_id", "workspace.plan"])
     .where("api_key.key_hash", "=", hash)
     .where("api_key.revoked_at", "is", null)
     .executeTakeFirst();
@@ -51,11 +55,11 @@ export function updateApiKeyLastUsed(db: Db, id: string, at: string) {
 }
 
 /** Revokes only the user's own, still-active key; false when there is no such key. */
-export async function updateApiKeyRevoked(db: Db, userId: string, id: string, at: string) {
-  const result = await db.updateTable("api_key").set({ revoked_at: at }).where("id", "=", id).where("user_id", "=", userId).where("revoked_at", "is", null).executeTakeFirst();
+export async function updateApiKeyRevoked(db: Db, workspaceId: string, id: string, at: string) {
+  const result = await db.updateTable("api_key").set({ revoked_at: at }).where("id", "=", id).where("workspace_id", "=", workspaceId).where("revoked_at", "is", null).executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
-export function findApiKeyById(db: Db, userId: string, id: string) {
-  return db.selectFrom("api_key").selectAll().where("id", "=", id).where("user_id", "=", userId).executeTakeFirst();
+export function findApiKeyById(db: Db, workspaceId: string, id: string) {
+  return db.selectFrom("api_key").selectAll().where("id", "=", id).where("workspace_id", "=", workspaceId).executeTakeFirst();
 }

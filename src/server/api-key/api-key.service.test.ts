@@ -10,14 +10,12 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const appUserId = async (email: string) => (await t.db.selectFrom("user").select("id").where("email", "=", email).executeTakeFirstOrThrow()).id;
-
 describe("API keys", () => {
   it("are pp_ + 43 base62 characters (32 CSPRNG bytes), all different", async () => {
     await t.signUp("keys@example.com");
-    const userId = await appUserId("keys@example.com");
-    // The sign-up key plus these fill the account's allowance.
-    const keys = await Promise.all(Array.from({ length: MAX_ACTIVE_API_KEYS - 1 }, (_, i) => createApiKey(t.db, userId, `k${i}`, t.services.clock())));
+    const ws = await t.ownerAccess("keys@example.com");
+    // The sign-up key plus these fill the workspace's allowance.
+    const keys = await Promise.all(Array.from({ length: MAX_ACTIVE_API_KEYS - 1 }, (_, i) => createApiKey(t.db, ws, `k${i}`, t.services.clock())));
     for (const k of keys) expect(k.key).toMatch(/^pp_[0-9A-Za-z]{43}$/);
     expect(new Set(keys.map((k) => k.key)).size).toBe(MAX_ACTIVE_API_KEYS - 1);
   });
@@ -39,17 +37,17 @@ describe("API keys", () => {
     const results = await Promise.all(Array.from({ length: 5 }, () => t.post("/trpc/apiKey.revealNew", {}, { cookie }).then((r) => r.json())));
     const shown = results.map((r) => r.result.data).filter(Boolean);
     expect(shown).toHaveLength(1);
-    const userId = await appUserId("once@example.com");
-    expect(await revealNewApiKey(t.db, userId, t.services.clock())).toBeNull();
-    expect(await authenticateApiKey(t.db, t.services.apiKeyCache, shown[0].key, t.services.clock())).toEqual({ keyId: shown[0].id, userId, plan: "PRO" });
+    const ws = await t.ownerAccess("once@example.com");
+    expect(await revealNewApiKey(t.db, ws, t.services.clock())).toBeNull();
+    expect(await authenticateApiKey(t.db, t.services.apiKeyCache, shown[0].key, t.services.clock())).toEqual({ keyId: shown[0].id, workspaceId: ws.id, plan: "PRO" });
   });
 
   it("a revoked or unknown key authenticates nothing", async () => {
     await t.signUp("revoked@example.com");
-    const userId = await appUserId("revoked@example.com");
-    const created = await createApiKey(t.db, userId, "to revoke", t.services.clock());
+    const ws = await t.ownerAccess("revoked@example.com");
+    const created = await createApiKey(t.db, ws, "to revoke", t.services.clock());
     expect(await authenticateApiKey(t.db, t.services.apiKeyCache, created.key, t.services.clock())).toBeDefined();
-    await revokeApiKey(t.db, t.services.apiKeyCache, userId, created.id, t.services.clock());
+    await revokeApiKey(t.db, t.services.apiKeyCache, ws, created.id, t.services.clock());
     expect(await authenticateApiKey(t.db, t.services.apiKeyCache, created.key, t.services.clock())).toBeUndefined();
     expect(await authenticateApiKey(t.db, t.services.apiKeyCache, `${created.key.slice(0, -1)}x`, t.services.clock())).toBeUndefined();
     expect(await authenticateApiKey(t.db, t.services.apiKeyCache, "not-a-key", t.services.clock())).toBeUndefined();
@@ -57,28 +55,28 @@ describe("API keys", () => {
 });
 
 describe("the API key cache", () => {
-  const owner: CachedKey = { keyId: "k1", userId: "u1", plan: "PRO" };
+  const owner: CachedKey = { keyId: "k1", workspaceId: "w1", plan: "PRO" };
 
   it("does not keep what a lookup read before an eviction (the read may predate the revocation)", async () => {
     const cache = createApiKeyCache(30_000);
     let finishLoad!: () => void;
-    const loading = cache.getOrLoad("h1", () => new Promise((resolve) => (finishLoad = () => resolve({ value: owner, authUserId: "a1" }))));
+    const loading = cache.getOrLoad("h1", () => new Promise((resolve) => (finishLoad = () => resolve({ value: owner }))));
     await cache.evictKey("k1");
     finishLoad();
     expect(await loading).toEqual(owner);
     expect(cache.get("h1")).toBeUndefined();
-    await cache.getOrLoad("h1", async () => ({ value: owner, authUserId: "a1" }));
+    await cache.getOrLoad("h1", async () => ({ value: owner }));
     expect(cache.get("h1")).toEqual(owner);
   });
 
-  it("evicts by key, by account, and everything on a resync; entries expire after the TTL", async () => {
+  it("evicts by key, by workspace, and everything on a resync; entries expire after the TTL", async () => {
     let now = 0;
     const cache = createApiKeyCache(30_000, { now: () => now });
-    const load = (keyId: string, authUserId: string) => cache.getOrLoad(`h-${keyId}`, async () => ({ value: { ...owner, keyId }, authUserId }));
+    const load = (keyId: string, workspaceId: string) => cache.getOrLoad(`h-${keyId}`, async () => ({ value: { ...owner, keyId, workspaceId } }));
     await Promise.all([load("k1", "a1"), load("k2", "a1"), load("k3", "a2")]);
     await cache.evictKey("k1");
     expect([cache.get("h-k1"), cache.get("h-k2")?.keyId, cache.get("h-k3")?.keyId]).toEqual([undefined, "k2", "k3"]);
-    await cache.evictAccount("a1");
+    await cache.evictWorkspaces(["a1"]);
     expect([cache.get("h-k2"), cache.get("h-k3")?.keyId]).toEqual([undefined, "k3"]);
     cache.apply({ type: "resync" });
     expect(cache.get("h-k3")).toBeUndefined();

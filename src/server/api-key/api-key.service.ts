@@ -3,6 +3,7 @@ import { toDate } from "@/server/db/db";
 import type { ApiKey } from "@/server/db/types";
 import { AppError } from "@/server/errors";
 import type { Plan } from "@/shared/current-user";
+import { hasRole, requireRole, type WorkspaceAccess } from "@/server/workspace/workspace.service";
 import { API_KEY_PREFIX, generateApiKey, hashApiKey } from "./api-key.crypto";
 import type { ApiKeyCache } from "./api-key.cache";
 import {
@@ -11,8 +12,8 @@ import {
   findApiKeyById,
   findUnrevealedApiKey,
   insertApiKey,
-  listApiKeysByUser,
-  lockUserForKeyWrite,
+  listApiKeysByWorkspace,
+  lockWorkspaceForKeyWrite,
   updateApiKeyLastUsed,
   updateApiKeyRevoked,
   updateApiKeySecretOnReveal,
@@ -32,38 +33,40 @@ export function toApiKeyDto(row: ApiKey) {
 }
 
 /**
- * Active (unrevoked) keys an account may hold: plenty for one key per app and environment,
- * while one account cannot fill the table or the key cache.
+ * Active (unrevoked) keys a workspace may hold: plenty for one key per app and environment,
+ * while one workspace cannot fill the table or the key cache.
  */
 export const MAX_ACTIVE_API_KEYS = 20;
 
-async function insertNewKey(db: Db, userId: string, name: string, now: Date) {
+async function insertNewKey(db: Db, workspaceId: string, name: string, now: Date) {
   const { key, hash, prefix } = generateApiKey();
-  const row = await insertApiKey(db, { userId, name: name.trim() || "Unnamed key", prefix, hash }, now.toISOString());
+  const row = await insertApiKey(db, { workspaceId, name: name.trim() || "Unnamed key", prefix, hash }, now.toISOString());
   return { ...toApiKeyDto({ ...row, revealed_at: null }), key };
 }
 
 /** A new key, within MAX_ACTIVE_API_KEYS; the full key is in this result only. */
-export async function createApiKey(db: Db, userId: string, name: string, now: Date) {
+export async function createApiKey(db: Db, ws: WorkspaceAccess, name: string, now: Date) {
+  requireRole(ws, "admin");
   return db.transaction().execute(async (trx) => {
-    await lockUserForKeyWrite(trx, userId);
-    if ((await countActiveApiKeys(trx, userId)) >= MAX_ACTIVE_API_KEYS) {
-      throw new AppError("CONFLICT", `You already have ${MAX_ACTIVE_API_KEYS} active API keys, the most an account can have. Revoke a key you no longer use, or rotate one instead.`, {
+    await lockWorkspaceForKeyWrite(trx, ws.id);
+    if ((await countActiveApiKeys(trx, ws.id)) >= MAX_ACTIVE_API_KEYS) {
+      throw new AppError("CONFLICT", `This workspace already has ${MAX_ACTIVE_API_KEYS} active API keys, the most a workspace can have. Revoke a key you no longer use, or rotate one instead.`, {
         limit: MAX_ACTIVE_API_KEYS,
       });
     }
-    return insertNewKey(trx, userId, name, now);
+    return insertNewKey(trx, ws.id, name, now);
   });
 }
 
-export async function listApiKeys(db: Db, userId: string) {
-  return (await listApiKeysByUser(db, userId)).map(toApiKeyDto);
+export async function listApiKeys(db: Db, workspaceId: string) {
+  return (await listApiKeysByWorkspace(db, workspaceId)).map(toApiKeyDto);
 }
 
 const notFound = () => new AppError("NOT_FOUND", "API key not found or already revoked.");
 
-export async function revokeApiKey(db: Db, cache: ApiKeyCache, userId: string, id: string, now: Date) {
-  if (!(await updateApiKeyRevoked(db, userId, id, now.toISOString()))) throw notFound();
+export async function revokeApiKey(db: Db, cache: ApiKeyCache, ws: WorkspaceAccess, id: string, now: Date) {
+  requireRole(ws, "admin");
+  if (!(await updateApiKeyRevoked(db, ws.id, id, now.toISOString()))) throw notFound();
   await cache.evictKey(id);
 }
 
@@ -72,12 +75,13 @@ export async function revokeApiKey(db: Db, cache: ApiKeyCache, userId: string, i
  * active keys stays the same (so rotating works at the cap), and of two concurrent rotations
  * of one key only one succeeds.
  */
-export async function rotateApiKey(db: Db, cache: ApiKeyCache, userId: string, id: string, now: Date) {
+export async function rotateApiKey(db: Db, cache: ApiKeyCache, ws: WorkspaceAccess, id: string, now: Date) {
+  requireRole(ws, "admin");
   const created = await db.transaction().execute(async (trx) => {
-    await lockUserForKeyWrite(trx, userId);
-    const old = await findApiKeyById(trx, userId, id);
-    if (!old || !(await updateApiKeyRevoked(trx, userId, id, now.toISOString()))) throw notFound();
-    return insertNewKey(trx, userId, old.name, now);
+    await lockWorkspaceForKeyWrite(trx, ws.id);
+    const old = await findApiKeyById(trx, ws.id, id);
+    if (!old || !(await updateApiKeyRevoked(trx, ws.id, id, now.toISOString()))) throw notFound();
+    return insertNewKey(trx, ws.id, old.name, now);
   });
   await cache.evictKey(id);
   return created;
@@ -86,17 +90,22 @@ export async function rotateApiKey(db: Db, cache: ApiKeyCache, userId: string, i
 /**
  * The key made at sign-up has never been seen by anyone, so showing it "once" is done by
  * re-keying it at the moment it is shown: the full key exists only in this response and
- * the database keeps the hash. Later calls return null.
+ * the database keeps the hash. Later calls return null, and so do a member's (keys are for
+ * owners and admins).
  */
-export async function revealNewApiKey(db: Db, userId: string, now: Date) {
-  const unrevealed = await findUnrevealedApiKey(db, userId);
+export async function revealNewApiKey(db: Db, ws: WorkspaceAccess, now: Date) {
+  if (!hasRole(ws, "admin")) return null;
+  const unrevealed = await findUnrevealedApiKey(db, ws.id);
   if (!unrevealed) return null;
   const { key, hash, prefix } = generateApiKey();
   const won = await updateApiKeySecretOnReveal(db, unrevealed.id, { prefix, hash }, now.toISOString());
   return won ? { id: unrevealed.id, name: unrevealed.name, prefix, key } : null;
 }
 
-export type ApiKeyOwner = { keyId: string; userId: string; plan: Plan };
+export type ApiKeyOwner = { keyId: string; workspaceId: string; plan: Plan };
+
+/** A key acts for its workspace, with the rights of the owners and admins who manage keys. */
+export const keyAccess = (owner: ApiKeyOwner): Pick<WorkspaceAccess, "id" | "plan" | "role"> => ({ id: owner.workspaceId, plan: owner.plan, role: "admin" });
 
 const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 const lastUsedWrites = new Map<string, number>();
@@ -110,7 +119,7 @@ export async function authenticateApiKey(db: Db, cache: ApiKeyCache, presented: 
   const hash = hashApiKey(presented);
   const owner: ApiKeyOwner | undefined = await cache.getOrLoad(hash, async () => {
     const row = await findActiveApiKeyByHash(db, hash);
-    return row && { value: { keyId: row.id, userId: row.user_id, plan: row.plan }, authUserId: row.external_id };
+    return row && { value: { keyId: row.id, workspaceId: row.workspace_id, plan: row.plan } };
   });
   if (!owner) return undefined;
   const at = now.getTime();

@@ -16,8 +16,9 @@ describe("sign-up", () => {
     const authUser = await t.db.selectFrom("auth_user").selectAll().where("email", "=", "new@example.com").executeTakeFirstOrThrow();
     const user = await t.db.selectFrom("user").selectAll().where("external_id", "=", authUser.id).executeTakeFirstOrThrow();
     expect(user.email).toBe("new@example.com");
-    expect(user.plan).toBe("PRO");
-    const keys = await t.db.selectFrom("api_key").selectAll().where("user_id", "=", user.id).execute();
+    const workspace = await t.ownerAccess("new@example.com");
+    expect(workspace).toMatchObject({ plan: "PRO", role: "owner", userId: user.id });
+    const keys = await t.db.selectFrom("api_key").selectAll().where("workspace_id", "=", workspace.id).execute();
     expect(keys).toHaveLength(1);
     const res = await me(cookie);
     expect(res.status).toBe(200);
@@ -53,7 +54,13 @@ describe("sign-up", () => {
     expect(responses.map((r) => r.status)).toEqual(Array(8).fill(200));
     const users = await t.db.selectFrom("user").selectAll().where("external_id", "=", authUser.id).execute();
     expect(users).toHaveLength(1);
-    expect(await t.db.selectFrom("api_key").selectAll().where("user_id", "=", users[0]!.id).execute()).toHaveLength(1);
+    expect(
+      await t.db
+        .selectFrom("api_key")
+        .selectAll()
+        .where("workspace_id", "=", (await t.ownerAccess(users[0]!.email)).id)
+        .execute(),
+    ).toHaveLength(1);
   });
 });
 

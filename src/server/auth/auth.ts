@@ -21,7 +21,8 @@ export type AuthDeps = {
   /** Stamps the PingPilot user rows written from Better Auth's hooks. */
   clock: () => Date;
   /** Told after an auth user is deleted (by its id), so its API keys stop at once on every instance. */
-  onAccountDeleted?: (authUserId: string) => Promise<void>;
+  /** Workspaces deleted with an account: their cached API keys must go on every instance. */
+  onWorkspacesDeleted?: (workspaceIds: string[]) => Promise<void>;
 };
 
 /** Better Auth's four tables use the same snake_case as the rest of the schema. */
@@ -81,7 +82,11 @@ async function requireVerifiedCurrentEmail(ctx: Parameters<Parameters<typeof cre
   });
 }
 
-export function createAuth({ env, db, mailer, logger, clock, onAccountDeleted }: AuthDeps) {
+export function createAuth({ env, db, mailer, logger, clock, onWorkspacesDeleted }: AuthDeps) {
+  const removeAppUser = async (authUserId: string) => {
+    const deleted = await deleteAppUser(db, authUserId);
+    await onWorkspacesDeleted?.(deleted);
+  };
   const send = (to: string, mail: { subject: string; text: string; html: string }) => mailer.send({ to, ...mail });
   const { oauth } = env;
 
@@ -105,7 +110,7 @@ export function createAuth({ env, db, mailer, logger, clock, onAccountDeleted }:
       deleteUser: {
         enabled: true,
         afterDelete: async (user) => {
-          await deleteAppUser(db, user.id);
+          await removeAppUser(user.id);
         },
       },
     },
@@ -224,11 +229,11 @@ export function createAuth({ env, db, mailer, logger, clock, onAccountDeleted }:
         },
         delete: {
           // Runs after the deletion commits, on every path that deletes an auth user: the app
-          // data goes too (idempotent beside deleteUser.afterDelete), then the account's cached
-          // API keys are evicted on every instance; they would otherwise work until the cache TTL.
+          // data goes too (idempotent beside deleteUser.afterDelete), then the cached API keys of
+          // the workspaces it owned are evicted on every instance; they would otherwise work until
+          // the cache TTL.
           after: async (user) => {
-            await deleteAppUser(db, user.id);
-            await onAccountDeleted?.(user.id);
+            await removeAppUser(user.id);
           },
         },
       },

@@ -2,14 +2,14 @@ import { sql } from "kysely";
 import { isPostgres, type Db } from "@/server/db/db";
 import { newId } from "@/server/db/id";
 
-const columns = ["id", "user_id", "name", "color", "emoji", "created_at", "updated_at"] as const;
+const columns = ["id", "workspace_id", "name", "color", "emoji", "created_at", "updated_at"] as const;
 
-export function findCategoryByName(db: Db, userId: string, name: string) {
-  return db.selectFrom("category").select(columns).where("user_id", "=", userId).where("name", "=", name).executeTakeFirst();
+export function findCategoryByName(db: Db, workspaceId: string, name: string) {
+  return db.selectFrom("category").select(columns).where("workspace_id", "=", workspaceId).where("name", "=", name).executeTakeFirst();
 }
 
-export function findCategoryById(db: Db, userId: string, id: string) {
-  return db.selectFrom("category").select(columns).where("user_id", "=", userId).where("id", "=", id).executeTakeFirst();
+export function findCategoryById(db: Db, workspaceId: string, id: string) {
+  return db.selectFrom("category").select(columns).where("workspace_id", "=", workspaceId).where("id", "=", id).executeTakeFirst();
 }
 
 /**
@@ -17,7 +17,7 @@ export function findCategoryById(db: Db, userId: string, id: string) {
  * subqueries, each an index range or seek on event (category_id, created_at), so the cost
  * follows the user's categories and this month's events, not all stored events.
  */
-export function listCategoriesWithStats(db: Db, userId: string, countSinceIso: string) {
+export function listCategoriesWithStats(db: Db, workspaceId: string, countSinceIso: string) {
   return db
     .selectFrom("category")
     .select([
@@ -40,17 +40,17 @@ export function listCategoriesWithStats(db: Db, userId: string, countSinceIso: s
           .where("event.created_at", ">=", countSinceIso)
           .as("events_this_month"),
     ])
-    .where("category.user_id", "=", userId)
+    .where("category.workspace_id", "=", workspaceId)
     .orderBy("category.created_at")
     .orderBy("category.name")
     .execute();
 }
 
-export async function countCategories(db: Db, userId: string) {
+export async function countCategories(db: Db, workspaceId: string) {
   const row = await db
     .selectFrom("category")
     .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("user_id", "=", userId)
+    .where("workspace_id", "=", workspaceId)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
@@ -59,30 +59,30 @@ export async function countCategories(db: Db, userId: string) {
  * Serializes category writes of one user so the plan limit holds under concurrency.
  * PostgreSQL: lock the user row for the transaction. SQLite: transactions already run one at a time.
  */
-export async function lockUserForCategoryWrite(db: Db, userId: string) {
-  if (isPostgres(db)) await sql`select id from "user" where id = ${userId} for update`.execute(db);
+export async function lockWorkspaceForCategoryWrite(db: Db, workspaceId: string) {
+  if (isPostgres(db)) await sql`select id from workspace where id = ${workspaceId} for update`.execute(db);
 }
 
-export function insertCategory(db: Db, row: { userId: string; name: string; color: string; emoji: string | null }, now: string) {
+export function insertCategory(db: Db, row: { workspaceId: string; name: string; color: string; emoji: string | null }, now: string) {
   return db
     .insertInto("category")
-    .values({ id: newId(), user_id: row.userId, name: row.name, color: row.color, emoji: row.emoji, created_at: now, updated_at: now })
+    .values({ id: newId(), workspace_id: row.workspaceId, name: row.name, color: row.color, emoji: row.emoji, created_at: now, updated_at: now })
     .returning(columns)
     .executeTakeFirstOrThrow();
 }
 
-export function updateCategoryStyle(db: Db, userId: string, id: string, patch: { color?: string; emoji?: string | null }, now: string) {
+export function updateCategoryStyle(db: Db, workspaceId: string, id: string, patch: { color?: string; emoji?: string | null }, now: string) {
   return db
     .updateTable("category")
     .set({ ...patch, updated_at: now })
-    .where("user_id", "=", userId)
+    .where("workspace_id", "=", workspaceId)
     .where("id", "=", id)
     .returning(columns)
     .executeTakeFirst();
 }
 
 /** Its events go with it (event.category_id … on delete cascade). */
-export async function deleteCategoryRow(db: Db, userId: string, id: string) {
-  const result = await db.deleteFrom("category").where("user_id", "=", userId).where("id", "=", id).executeTakeFirst();
+export async function deleteCategoryRow(db: Db, workspaceId: string, id: string) {
+  const result = await db.deleteFrom("category").where("workspace_id", "=", workspaceId).where("id", "=", id).executeTakeFirst();
   return Number(result.numDeletedRows) === 1;
 }

@@ -8,13 +8,11 @@ const emoji = z.string().refine(isSingleEmoji, "Use a single emoji.").nullable()
 const byId = z.object({ id: z.string().min(1).max(64) });
 
 export const categoryRouter = router({
-  list: protectedProcedure.query(({ ctx }) => listCategories(ctx.services.db, ctx.user.id, ctx.services.clock())),
-  create: protectedProcedure
-    .input(z.object({ name: z.string().max(64), color, emoji: emoji.optional() }))
-    .mutation(({ ctx, input }) => createCategory(ctx.services, { userId: ctx.user.id, plan: ctx.user.plan }, input)),
+  list: protectedProcedure.query(({ ctx }) => listCategories(ctx.services.db, ctx.workspace.id, ctx.services.clock())),
+  create: protectedProcedure.input(z.object({ name: z.string().max(64), color, emoji: emoji.optional() })).mutation(({ ctx, input }) => createCategory(ctx.services, ctx.workspace, input)),
   update: protectedProcedure
     .input(byId.extend({ color: color.optional(), emoji: emoji.optional() }))
-    .mutation(({ ctx, input: { id, ...patch } }) => updateCategory(ctx.services, ctx.user.id, id, patch)),
-  delete: protectedProcedure.input(byId).mutation(({ ctx, input }) => deleteCategory(ctx.services.db, ctx.user.id, input.id)),
-  quickStart: protectedProcedure.mutation(({ ctx }) => createQuickStartCategories(ctx.services, { userId: ctx.user.id, plan: ctx.user.plan })),
+    .mutation(({ ctx, input: { id, ...patch } }) => updateCategory(ctx.services, ctx.workspace, id, patch)),
+  delete: protectedProcedure.input(byId).mutation(({ ctx, input }) => deleteCategory(ctx.services.db, ctx.workspace, input.id)),
+  quickStart: protectedProcedure.mutation(({ ctx }) => createQuickStartCategories(ctx.services, ctx.workspace)),
 });

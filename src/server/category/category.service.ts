@@ -3,11 +3,20 @@ import { toDate } from "@/server/db/db";
 import { AppError } from "@/server/errors";
 import { limitsFor } from "@/server/quota/quota.service";
 import type { Services } from "@/server/services";
-import type { Plan } from "@/shared/current-user";
+import { requireRole, type WorkspaceAccess } from "@/server/workspace/workspace.service";
 import { CATEGORY_NAME_RULE, CATEGORY_NAME_PATTERN, QUICK_START_CATEGORIES, normalizeCategoryName } from "@/shared/category";
 import { closedDaysWithin, dayRollups } from "@/server/stats/rollup.service";
 import { distinctFieldNamesSince } from "@/server/stats/stats.queries";
-import { countCategories, deleteCategoryRow, findCategoryById, findCategoryByName, insertCategory, listCategoriesWithStats, lockUserForCategoryWrite, updateCategoryStyle } from "./category.queries";
+import {
+  countCategories,
+  deleteCategoryRow,
+  findCategoryById,
+  findCategoryByName,
+  insertCategory,
+  listCategoriesWithStats,
+  lockWorkspaceForCategoryWrite,
+  updateCategoryStyle,
+} from "./category.queries";
 
 export type CategoryInput = { name: string; color: string; emoji?: string | null };
 
@@ -19,11 +28,11 @@ export function toCategoryDto(row: { id: string; name: string; color: string; em
  * The dashboard cards: this month's event count and distinct field names (closed days from the
  * daily rollups, the rest live), and the last ping.
  */
-export async function listCategories(db: Db, userId: string, now: Date) {
+export async function listCategories(db: Db, workspaceId: string, now: Date) {
   const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
   const closed = closedDaysWithin(new Date(monthStart), now, now);
   const liveSince = new Date(closed?.end ?? monthStart).toISOString();
-  const rows = await listCategoriesWithStats(db, userId, liveSince);
+  const rows = await listCategoriesWithStats(db, workspaceId, liveSince);
   const liveFields = await distinctFieldNamesSince(
     db,
     rows.map((r) => r.id),
@@ -58,35 +67,40 @@ function limitError(limit: number) {
 
 /** What writing categories needs: the database, the plan limits' overrides and the clock. */
 export type CategoryDeps = Pick<Services, "db" | "env" | "clock">;
-type Account = { userId: string; plan: Plan };
+/** The workspace acting: a member through the app, or an API key (which acts as an admin of its workspace). */
+type Account = Pick<WorkspaceAccess, "id" | "plan" | "role">;
 
-/** Creates a category within the plan's category limit; names are unique per user. */
-export async function createCategory({ db, env, clock }: CategoryDeps, { userId, plan }: Account, input: CategoryInput) {
+/** Creates a category within the plan's category limit; names are unique per workspace. */
+export async function createCategory({ db, env, clock }: CategoryDeps, ws: Account, input: CategoryInput) {
+  requireRole(ws, "admin");
+  const { id: workspaceId, plan } = ws;
   const name = normalizeCategoryName(input.name);
   if (!CATEGORY_NAME_PATTERN.test(name)) throw new AppError("VALIDATION_FAILED", `Category name must be ${CATEGORY_NAME_RULE}.`, { field: "name" });
   const categoryLimit = limitsFor(plan, env).categories;
   return db.transaction().execute(async (trx) => {
-    await lockUserForCategoryWrite(trx, userId);
-    if (await findCategoryByName(trx, userId, name)) throw new AppError("CONFLICT", `You already have a category named "${name}".`, { field: "name" });
-    if ((await countCategories(trx, userId)) >= categoryLimit) throw limitError(categoryLimit);
-    return toCategoryDto(await insertCategory(trx, { userId, name, color: input.color.toUpperCase(), emoji: input.emoji ?? null }, clock().toISOString()));
+    await lockWorkspaceForCategoryWrite(trx, workspaceId);
+    if (await findCategoryByName(trx, workspaceId, name)) throw new AppError("CONFLICT", `This workspace already has a category named "${name}".`, { field: "name" });
+    if ((await countCategories(trx, workspaceId)) >= categoryLimit) throw limitError(categoryLimit);
+    return toCategoryDto(await insertCategory(trx, { workspaceId, name, color: input.color.toUpperCase(), emoji: input.emoji ?? null }, clock().toISOString()));
   });
 }
 
 /** Adds bug / sale / question, skipping names already present and stopping at the plan limit. */
-export async function createQuickStartCategories({ db, env, clock }: CategoryDeps, { userId, plan }: Account) {
+export async function createQuickStartCategories({ db, env, clock }: CategoryDeps, ws: Account) {
+  requireRole(ws, "admin");
+  const { id: workspaceId, plan } = ws;
   const categoryLimit = limitsFor(plan, env).categories;
   const now = clock().toISOString();
   return db.transaction().execute(async (trx) => {
-    await lockUserForCategoryWrite(trx, userId);
-    let count = await countCategories(trx, userId);
+    await lockWorkspaceForCategoryWrite(trx, workspaceId);
+    let count = await countCategories(trx, workspaceId);
     const created: string[] = [];
     const skipped: { name: string; reason: "exists" | "limit" }[] = [];
     for (const preset of QUICK_START_CATEGORIES) {
-      if (await findCategoryByName(trx, userId, preset.name)) skipped.push({ name: preset.name, reason: "exists" });
+      if (await findCategoryByName(trx, workspaceId, preset.name)) skipped.push({ name: preset.name, reason: "exists" });
       else if (count >= categoryLimit) skipped.push({ name: preset.name, reason: "limit" });
       else {
-        await insertCategory(trx, { userId, ...preset }, now);
+        await insertCategory(trx, { workspaceId, ...preset }, now);
         created.push(preset.name);
         count++;
       }
@@ -95,24 +109,26 @@ export async function createQuickStartCategories({ db, env, clock }: CategoryDep
   });
 }
 
-export async function updateCategory({ db, clock }: Pick<Services, "db" | "clock">, userId: string, id: string, patch: { color?: string; emoji?: string | null }) {
-  const row = await updateCategoryStyle(db, userId, id, { ...patch, color: patch.color?.toUpperCase() }, clock().toISOString());
+export async function updateCategory({ db, clock }: Pick<Services, "db" | "clock">, ws: Account, id: string, patch: { color?: string; emoji?: string | null }) {
+  requireRole(ws, "admin");
+  const row = await updateCategoryStyle(db, ws.id, id, { ...patch, color: patch.color?.toUpperCase() }, clock().toISOString());
   if (!row) throw new AppError("NOT_FOUND", "Category not found.");
   return toCategoryDto(row);
 }
 
-export async function deleteCategory(db: Db, userId: string, id: string) {
-  if (!(await deleteCategoryRow(db, userId, id))) throw new AppError("NOT_FOUND", "Category not found.");
+export async function deleteCategory(db: Db, ws: Account, id: string) {
+  requireRole(ws, "admin");
+  if (!(await deleteCategoryRow(db, ws.id, id))) throw new AppError("NOT_FOUND", "Category not found.");
 }
 
-export async function getCategoryByNameOrThrow(db: Db, userId: string, name: string) {
-  const row = await findCategoryByName(db, userId, normalizeCategoryName(name));
+export async function getCategoryByNameOrThrow(db: Db, workspaceId: string, name: string) {
+  const row = await findCategoryByName(db, workspaceId, normalizeCategoryName(name));
   if (!row) throw new AppError("NOT_FOUND", `No category named "${normalizeCategoryName(name)}".`);
   return row;
 }
 
-export const getCategoryByIdOrThrow = async (db: Db, userId: string, id: string) => {
-  const row = await findCategoryById(db, userId, id);
+export const getCategoryByIdOrThrow = async (db: Db, workspaceId: string, id: string) => {
+  const row = await findCategoryById(db, workspaceId, id);
   if (!row) throw new AppError("NOT_FOUND", "Category not found.");
   return row;
 };

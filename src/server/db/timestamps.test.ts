@@ -30,10 +30,13 @@ it("every row PingPilot writes is stamped by the services' clock, not the wall c
   collect(await t.db.selectFrom("user").selectAll().execute(), ["created_at", "updated_at"]);
   collect(await t.db.selectFrom("api_key").selectAll().execute(), ["created_at", "revealed_at", "revoked_at", "last_used_at"]);
   collect(await t.db.selectFrom("category").selectAll().execute(), ["created_at", "updated_at"]);
-  collect(await t.db.selectFrom("notification_channel").selectAll().execute(), ["created_at", "updated_at"]);
+  collect(await t.db.selectFrom("workspace").selectAll().execute(), ["created_at", "updated_at"]);
+  collect(await t.db.selectFrom("workspace_member").selectAll().execute(), ["created_at"]);
+  collect(await t.db.selectFrom("workspace_destination").selectAll().execute(), ["created_at", "updated_at"]);
 
-  // The user (created, updated), the sign-up key (created, revealed, last used), the second key
-  // (created, revoked), its successor (created), three categories (created, updated), the channel (created, updated).
-  expect(stamps).toHaveLength(16);
+  // The user (created, updated), the workspace (created, updated) and its owner's membership, the
+  // sign-up key (created, revealed, last used), the second key (created, revoked), its successor
+  // (created), three categories (created, updated), the webhook destination (created, updated).
+  expect(stamps).toHaveLength(19);
   expect(stamps.filter((s) => !s.endsWith(NOW.toISOString()))).toEqual([]);
 });

@@ -56,13 +56,39 @@ export interface UserTable {
   external_id: string;
   email: string;
   name: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+export type WorkspaceRole = "owner" | "admin" | "member";
+export interface WorkspaceTable {
+  id: string;
+  name: string;
+  slug: string;
   plan: Plan;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
+export interface WorkspaceMemberTable {
+  workspace_id: string;
+  user_id: string;
+  role: WorkspaceRole;
+  created_at: Timestamp;
+}
+export interface WorkspaceInvitationTable {
+  id: string;
+  workspace_id: string;
+  email: string;
+  role: Exclude<WorkspaceRole, "owner">;
+  token_hash: string;
+  invited_by: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  accepted_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
 export interface ApiKeyTable {
   id: string;
-  user_id: string;
+  workspace_id: string;
   name: string;
   prefix: string;
   key_hash: string;
@@ -83,7 +109,7 @@ export interface DevMailTable {
 
 export interface CategoryTable {
   id: string;
-  user_id: string;
+  workspace_id: string;
   name: string;
   color: string;
   emoji: string | null;
@@ -96,7 +122,7 @@ type Json<T> = ColumnType<T | string, string, string>;
 export type EventFields = Record<string, string | number | boolean>;
 export interface EventTable {
   id: string;
-  user_id: string;
+  workspace_id: string;
   category_id: string;
   description: string;
   fields: Json<EventFields>;
@@ -107,12 +133,12 @@ export interface EventTable {
   created_at: Timestamp;
 }
 export interface QuotaUsageTable {
-  user_id: string;
+  workspace_id: string;
   period: string;
   used: number;
 }
 export interface IdempotencyRecordTable {
-  user_id: string;
+  workspace_id: string;
   key: string;
   event_id: string;
   response: string;
@@ -134,10 +160,26 @@ export interface ChannelOptOutTable {
   channel: string;
   category_id: string;
 }
+/** The workspace's own channels (Slack, Discord webhook, signed webhook): same shape, owned by the workspace. */
+export interface WorkspaceDestinationTable {
+  workspace_id: string;
+  channel: string;
+  enabled: Bool;
+  config: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+export interface DestinationOptOutTable {
+  workspace_id: string;
+  channel: string;
+  category_id: string;
+}
 export interface DeliveryTable {
   id: string;
   event_id: string;
-  user_id: string;
+  workspace_id: string;
+  /** The member a personal channel's delivery is for; null for a workspace destination. */
+  recipient_id: string | null;
   channel: string;
   status: DeliveryStatus;
   attempts: ColumnType<number, number | undefined, number>;
@@ -211,6 +253,11 @@ export interface Database {
   auth_account: AuthAccountTable;
   auth_verification: AuthVerificationTable;
   user: UserTable;
+  workspace: WorkspaceTable;
+  workspace_member: WorkspaceMemberTable;
+  workspace_invitation: WorkspaceInvitationTable;
+  workspace_destination: WorkspaceDestinationTable;
+  destination_opt_out: DestinationOptOutTable;
   api_key: ApiKeyTable;
   dev_mail: DevMailTable;
   category: CategoryTable;
@@ -229,6 +276,7 @@ export interface Database {
 }
 
 export type User = Selectable<UserTable>;
+export type Workspace = Selectable<WorkspaceTable>;
 export type ApiKey = Selectable<ApiKeyTable>;
 export type Category = Selectable<CategoryTable>;
 export type EventRow = Selectable<EventTable>;

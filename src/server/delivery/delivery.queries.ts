@@ -3,23 +3,6 @@ import { isPostgres, type Db } from "@/server/db/db";
 import { newId } from "@/server/db/id";
 import type { DeliveryStatus, EventStatus } from "@/server/db/types";
 
-/** The outbox rows of a new event, written in the event's transaction. */
-export function insertDeliveriesQuery(db: Db, eventId: string, userId: string, channels: string[], now: string) {
-  return db.insertInto("delivery").values(
-    channels.map((channel) => ({
-      id: newId(),
-      event_id: eventId,
-      user_id: userId,
-      channel,
-      status: "PENDING" as const,
-      attempts: 0,
-      next_attempt_at: now,
-      created_at: now,
-      updated_at: now,
-    })),
-  );
-}
-
 /**
  * Claims up to `limit` due deliveries for one worker: pending ones whose time has come, and
  * sending ones whose lease ran out (their worker died). Each claimed row gets a lease.
@@ -36,10 +19,10 @@ export async function claimDueDeliveries(db: Db, worker: string, now: string, le
       .limit(limit);
 
   if (isPostgres(db)) {
-    const { rows } = await sql<{ id: string; event_id: string; user_id: string; channel: string; attempts: number }>`
+    const { rows } = await sql<{ id: string; event_id: string; workspace_id: string; recipient_id: string | null; channel: string; attempts: number }>`
       update delivery set status = 'SENDING', lease_until = ${leaseUntil}, claimed_by = ${worker}, updated_at = ${now}
       where id in (${due(db).forUpdate().skipLocked()})
-      returning id, event_id, user_id, channel, attempts`.execute(db);
+      returning id, event_id, workspace_id, recipient_id, channel, attempts`.execute(db);
     return rows;
   }
   return db.transaction().execute(async (trx) => {
@@ -49,7 +32,7 @@ export async function claimDueDeliveries(db: Db, worker: string, now: string, le
       .updateTable("delivery")
       .set({ status: "SENDING", lease_until: leaseUntil, claimed_by: worker, updated_at: now })
       .where("id", "in", ids)
-      .returning(["id", "event_id", "user_id", "channel", "attempts"])
+      .returning(["id", "event_id", "workspace_id", "recipient_id", "channel", "attempts"])
       .execute();
   });
 }
@@ -100,13 +83,21 @@ export function findDeliveryContext(db: Db, deliveryId: string) {
     .selectFrom("delivery")
     .innerJoin("event", "event.id", "delivery.event_id")
     .innerJoin("category", "category.id", "event.category_id")
-    .innerJoin("user", "user.id", "delivery.user_id")
+    .innerJoin("workspace", "workspace.id", "delivery.workspace_id")
+    .leftJoin("workspace_member", (join) => join.onRef("workspace_member.workspace_id", "=", "delivery.workspace_id").onRef("workspace_member.user_id", "=", "delivery.recipient_id"))
+    .leftJoin("user", "user.id", "delivery.recipient_id")
     .leftJoin("auth_user", "auth_user.id", "user.external_id")
-    .leftJoin("notification_channel", (join) => join.onRef("notification_channel.user_id", "=", "delivery.user_id").onRef("notification_channel.channel", "=", "delivery.channel"))
-    .select([
+    .leftJoin("notification_channel", (join) => join.onRef("notification_channel.user_id", "=", "delivery.recipient_id").onRef("notification_channel.channel", "=", "delivery.channel"))
+    .leftJoin("workspace_destination", (join) =>
+      join.onRef("workspace_destination.workspace_id", "=", "delivery.workspace_id").onRef("workspace_destination.channel", "=", "delivery.channel").on("delivery.recipient_id", "is", null),
+    )
+    .select((eb) => [
       "delivery.id",
       "delivery.channel",
-      "delivery.user_id",
+      "delivery.workspace_id",
+      "delivery.recipient_id",
+      "workspace_member.role as recipient_role",
+      "workspace.slug as workspace_slug",
       "event.id as event_id",
       "event.description",
       "event.fields",
@@ -116,7 +107,7 @@ export function findDeliveryContext(db: Db, deliveryId: string) {
       "category.name as category_name",
       "category.emoji as category_emoji",
       "category.color as category_color",
-      "notification_channel.config as channel_config",
+      eb.fn.coalesce("notification_channel.config", "workspace_destination.config").as("channel_config"),
       "auth_user.email as email",
       "auth_user.email_verified as email_verified",
     ])
@@ -151,13 +142,13 @@ export function listDeliveriesOfEvent(db: Db, eventId: string) {
   return db.selectFrom("delivery").selectAll().where("event_id", "=", eventId).orderBy("channel").execute();
 }
 
-/** "Retry now" for a failed delivery of the user's own event. */
-export async function updateDeliveryForRetry(db: Db, userId: string, deliveryId: string, now: string) {
+/** "Retry now" for a failed delivery of the workspace's event. */
+export async function updateDeliveryForRetry(db: Db, workspaceId: string, deliveryId: string, now: string) {
   const result = await db
     .updateTable("delivery")
     .set({ status: "PENDING", next_attempt_at: now, updated_at: now })
     .where("id", "=", deliveryId)
-    .where("user_id", "=", userId)
+    .where("workspace_id", "=", workspaceId)
     .where("status", "=", "FAILED")
     .returning("event_id")
     .executeTakeFirst();
@@ -168,4 +159,9 @@ export async function updateDeliveryForRetry(db: Db, userId: string, deliveryId:
 export function listDeliveryStatuses(db: Db, eventIds: string[]) {
   if (!eventIds.length) return Promise.resolve([]);
   return db.selectFrom("delivery").select(["event_id", "channel", "status"]).where("event_id", "in", eventIds).orderBy("channel").execute();
+}
+
+/** A removed member gets nothing more: their unsent deliveries of the workspace's events go (in the removal's transaction). */
+export function deleteUnsentDeliveriesOfRecipient(db: Db, workspaceId: string, recipientId: string) {
+  return db.deleteFrom("delivery").where("workspace_id", "=", workspaceId).where("recipient_id", "=", recipientId).where("status", "in", ["PENDING", "SENDING"]).execute();
 }

@@ -5,5 +5,5 @@ import { retryDelivery } from "./delivery.service";
 export const deliveryRouter = router({
   retry: protectedProcedure
     .input(z.object({ id: z.string().max(64) }))
-    .mutation(({ ctx, input }) => retryDelivery(ctx.services.db, ctx.user.id, input.id, ctx.services.clock(), ctx.services.deliveryBell.ring)),
+    .mutation(({ ctx, input }) => retryDelivery(ctx.services.db, ctx.workspace, input.id, ctx.services.clock(), ctx.services.deliveryBell.ring)),
 });

@@ -1,4 +1,7 @@
 import type { Env } from "@/env";
+import type { ChannelOwner } from "@/server/notification/notification.queries";
+import { requireRole, type WorkspaceAccess } from "@/server/workspace/workspace.service";
+import { workspaceLink } from "@/shared/workspace-link";
 import { toDate, type Db } from "@/server/db/db";
 import { AppError } from "@/server/errors";
 import type { Logger } from "@/server/log/logger";
@@ -29,7 +32,7 @@ export type DeliveryDeps = {
   timeoutMs: number;
   schedule: number[];
   clock: () => Date;
-  /** Tells the user's open dashboards (realtime bus). */
+  /** Tells the workspace's open dashboards (realtime bus). */
   publish?: RealtimeBus["publish"];
 };
 
@@ -45,12 +48,12 @@ export function notificationFromRow(row: ContextRow, appUrl: string): Notificati
     tags: parseJson(row.tags),
     occurredAt: toDate(row.occurred_at).toISOString(),
     createdAt: toDate(row.created_at).toISOString(),
-    eventUrl: `${appUrl}/dashboard/events/${row.event_id}`,
+    eventUrl: workspaceLink(appUrl, `/dashboard/events/${row.event_id}`, row.workspace_slug),
   };
 }
 
 /** Server configuration and helpers for one send, with the delivery timeout on every request. */
-export function channelContext(deps: Pick<DeliveryDeps, "db" | "env" | "mailer" | "timeoutMs" | "clock">, userId: string, channel: ChannelName): ChannelContext {
+export function channelContext(deps: Pick<DeliveryDeps, "db" | "env" | "mailer" | "timeoutMs" | "clock">, owner: ChannelOwner, channel: ChannelName): ChannelContext {
   const { env } = deps;
   // Read at every send: a URL saved under a more permissive setting stops working when it is turned off.
   const policy = userUrlPolicy(env);
@@ -62,7 +65,7 @@ export function channelContext(deps: Pick<DeliveryDeps, "db" | "env" | "mailer" 
     mailer: deps.mailer,
     fetch: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(deps.timeoutMs) }),
     userUrls: { policy, request: (url, init) => outbound.request(url, { ...init, signal: AbortSignal.timeout(deps.timeoutMs) }) },
-    saveConfig: (patch) => updateChannelConfig(deps.db, userId, channel, patch, deps.clock()),
+    saveConfig: (patch) => updateChannelConfig(deps.db, owner, channel, patch, deps.clock()),
     now: deps.clock,
   };
 }
@@ -93,17 +96,25 @@ export async function sendVia(channel: ChannelName, notification: Notification, 
  * One attempt of one claimed delivery: render, send, record the attempt, then either mark it
  * delivered, schedule the retry, or fail it, and roll the event's status up.
  */
-export async function attemptDelivery(deps: DeliveryDeps, claimed: { id: string; event_id: string; user_id: string; channel: string; attempts: number }) {
+export async function attemptDelivery(deps: DeliveryDeps, claimed: { id: string; event_id: string; workspace_id: string; channel: string; attempts: number }) {
   const startedAt = deps.clock();
   const row = await findDeliveryContext(deps.db, claimed.id);
   const attempt = claimed.attempts + 1;
   let outcome: SendOutcome;
   if (!row) {
     outcome = { kind: "permanent", error: "The event no longer exists." };
+  } else if (row.recipient_id && !row.recipient_role) {
+    // Removed from the workspace after the event was accepted (and before this send).
+    outcome = { kind: "permanent", error: "The recipient is no longer a member of this workspace." };
   } else {
     const channel = row.channel as ChannelName;
     const config = channelConfigFor(channel, row.channel_config, row.email, row.email_verified);
-    outcome = await sendVia(channel, notificationFromRow(row, deps.env.APP_URL), config, channelContext(deps, row.user_id, channel));
+    outcome = await sendVia(
+      channel,
+      notificationFromRow(row, deps.env.APP_URL),
+      config,
+      channelContext(deps, row.recipient_id ? { userId: row.recipient_id } : { workspaceId: row.workspace_id }, channel),
+    );
     // The user sees one uniform text for a URL that cannot be reached; the operator sees why.
     if (outcome.kind === "retry" && outcome.detail) deps.logger.info({ deliveryId: claimed.id, channel, reason: outcome.detail }, "could not reach a user-supplied URL");
   }
@@ -135,7 +146,7 @@ export async function attemptDelivery(deps: DeliveryDeps, claimed: { id: string;
   }
   const eventStatus = await updateEventStatusFromDeliveries(deps.db, claimed.event_id);
   const status = outcome.kind === "delivered" ? "DELIVERED" : outcome.kind === "retry" && attempt <= deps.schedule.length ? "PENDING" : "FAILED";
-  deps.publish?.(claimed.user_id, { type: "delivery.updated", eventId: claimed.event_id, channel: claimed.channel, status, eventStatus });
+  deps.publish?.(claimed.workspace_id, { type: "delivery.updated", eventId: claimed.event_id, channel: claimed.channel, status, eventStatus });
   return outcome;
 }
 
@@ -144,6 +155,8 @@ export function toDeliveryDto(d: Awaited<ReturnType<typeof listDeliveriesOfEvent
   return {
     id: d.id,
     channel: d.channel,
+    /** The member a personal channel's delivery is for; null for a workspace destination. */
+    recipientId: d.recipient_id,
     status: d.status,
     attempts: d.attempts,
     lastError: d.last_error,
@@ -160,8 +173,9 @@ export async function listEventDeliveries(db: Db, eventId: string) {
 }
 
 /** "Retry now" on a failed delivery: due at once, the event back to pending. */
-export async function retryDelivery(db: Db, userId: string, deliveryId: string, now: Date, wake: () => void) {
-  const eventId = await updateDeliveryForRetry(db, userId, deliveryId, now.toISOString());
+export async function retryDelivery(db: Db, ws: WorkspaceAccess, deliveryId: string, now: Date, wake: () => void) {
+  requireRole(ws, "admin");
+  const eventId = await updateDeliveryForRetry(db, ws.id, deliveryId, now.toISOString());
   if (!eventId) throw new AppError("NOT_FOUND", "No failed delivery with that id.");
   await updateEventStatusFromDeliveries(db, eventId);
   wake();

@@ -57,6 +57,7 @@ async function disableAll() {
     await t.trpc("notification.save", u.cookie, { channel, enabled: false, config: {} }).catch(() => undefined);
   }
   await t.db.updateTable("notification_channel").set({ enabled: 0 }).execute();
+  await t.db.updateTable("workspace_destination").set({ enabled: 0 }).execute();
 }
 const send = async (body: Record<string, unknown>) => {
   const res = await t.api("/api/v1/events", u.key, { json: body });

@@ -1,4 +1,5 @@
 import { createCategory } from "@/server/category/category.service";
+import { resolveWorkspace } from "@/server/workspace/workspace.service";
 import { findCategoryByName } from "@/server/category/category.queries";
 import { analyzeEvents, insertEventRows } from "@/server/event/event.queries";
 import { findUserByEmail } from "@/server/user/user.queries";
@@ -27,10 +28,11 @@ export async function seedDemo(s: Services, opts: { total: number; days: number;
   await s.auth.api.signUpEmail({ body: { email: DEMO_EMAIL, password: DEMO_PASSWORD, name: "Demo" } }).catch(() => undefined);
   const user = await findUserByEmail(s.db, DEMO_EMAIL);
   if (!user) throw new Error("the demo account could not be created");
+  const workspace = await resolveWorkspace(s.db, user, {}, "ENTERPRISE", s.clock());
   const categories: { id: string; name: string }[] = [];
   for (const [i, name] of CATEGORY_NAMES.entries()) {
-    const existing = await findCategoryByName(s.db, user.id, name);
-    categories.push(existing ?? (await createCategory(s, { userId: user.id, plan: "ENTERPRISE" }, { name, color: PRESET_COLORS[i]!, emoji: PRESET_EMOJIS[i]! })));
+    const existing = await findCategoryByName(s.db, workspace.id, name);
+    categories.push(existing ?? (await createCategory(s, { ...workspace, plan: "ENTERPRISE" }, { name, color: PRESET_COLORS[i]!, emoji: PRESET_EMOJIS[i]! })));
   }
   const now = (opts.now ?? s.clock()).getTime();
   const span = opts.days * 24 * 60 * 60 * 1000;
@@ -49,7 +51,7 @@ export async function seedDemo(s: Services, opts: { total: number; days: number;
       if (random() < 0.3) fields.trial = random() < 0.5;
       return {
         id: newId(),
-        user_id: user.id,
+        workspace_id: workspace.id,
         category_id: category.id,
         description: `Demo ${category.name} event`,
         fields: JSON.stringify(fields),
@@ -65,5 +67,5 @@ export async function seedDemo(s: Services, opts: { total: number; days: number;
   }
   await analyzeEvents(s.db);
   log(`done: ${opts.total} events in ${Math.round((performance.now() - started) / 1000)} s`);
-  return { userId: user.id, categories };
+  return { userId: user.id, workspace, categories };
 }

@@ -10,7 +10,7 @@ import { storeEvents, type EventWrite, type StoreEventResult } from "./event.que
  * On the dialect under test (SQLite, or PostgreSQL with DATABASE_URL).
  */
 let t: TestApp;
-let userId: string;
+let workspaceId: string;
 let key: string;
 const NOW = new Date("2026-11-28T12:00:00Z");
 const LIMIT = 1000;
@@ -19,10 +19,13 @@ beforeAll(async () => {
   t = await startTestApp({ env: { API_RATE_LIMIT_BURST: "100000", API_RATE_LIMIT_PER_SECOND: "100000", PLAN_EVENT_LIMIT: String(LIMIT) }, clock: { now: NOW.getTime() } });
   const u = await t.signUpWithKey("group@example.com");
   key = u.key;
-  userId = (await t.db.selectFrom("user").select("id").where("email", "=", "group@example.com").executeTakeFirstOrThrow()).id;
+  workspaceId = (await t.ownerAccess("group@example.com")).id;
   for (const name of ["sale", "alert"]) expect((await t.api("/api/v1/categories", key, { json: { name } })).status).toBe(201);
   // One channel on, so stored events get delivery rows (the outbox) in the same transaction.
-  await t.db.insertInto("notification_channel").values({ user_id: userId, channel: "webhook", enabled: 1, config: "{}", created_at: NOW.toISOString(), updated_at: NOW.toISOString() }).execute();
+  await t.db
+    .insertInto("workspace_destination")
+    .values({ workspace_id: workspaceId, channel: "webhook", enabled: 1, config: "{}", created_at: NOW.toISOString(), updated_at: NOW.toISOString() })
+    .execute();
 });
 afterAll(() => t.close());
 
@@ -33,17 +36,17 @@ const count = async (table: "event" | "delivery" | "idempotency_record") =>
       await t.db
         .selectFrom(table)
         .select((eb) => eb.fn.countAll().as("n"))
-        .where("user_id", "=", userId)
+        .where("workspace_id", "=", workspaceId)
         .executeTakeFirstOrThrow()
     ).n,
   );
-const used = async () => (await t.db.selectFrom("quota_usage").select("used").where("user_id", "=", userId).where("period", "=", month()).executeTakeFirst())?.used ?? 0;
+const used = async () => (await t.db.selectFrom("quota_usage").select("used").where("workspace_id", "=", workspaceId).where("period", "=", month()).executeTakeFirst())?.used ?? 0;
 
 function write(over: { category?: string; limit?: number; key?: string; id?: string; n?: number; notify?: boolean } = {}): EventWrite {
   const createdAt = NOW.toISOString();
   return {
     categoryName: over.category ?? "sale",
-    event: { id: over.id ?? newId(), userId, description: "d", fields: { n: over.n ?? 0 }, tags: [], notify: over.notify ?? true, occurredAt: createdAt, createdAt },
+    event: { id: over.id ?? newId(), workspaceId, description: "d", fields: { n: over.n ?? 0 }, tags: [], notify: over.notify ?? true, occurredAt: createdAt, createdAt },
     quota: { period: month(), limit: over.limit ?? LIMIT },
     claim: over.key === undefined ? undefined : { key: over.key, createdAt, expiredBefore: new Date(NOW.getTime() - 86_400_000).toISOString(), response: (channels) => JSON.stringify({ channels }) },
   };
@@ -84,21 +87,21 @@ describe("group commit", () => {
   it("events of several users in one group: each stored for its own user, results in the order submitted", async () => {
     const other = await t.signUpWithKey("group-other@example.com");
     await t.api("/api/v1/categories", other.key, { json: { name: "sale" } });
-    const otherId = (await t.db.selectFrom("user").select("id").where("email", "=", "group-other@example.com").executeTakeFirstOrThrow()).id;
+    const otherId = (await t.ownerAccess("group-other@example.com")).id;
     const { group, groups } = recordingGroupCommit();
     const writes = Array.from({ length: 12 }, (_, n) => {
       const w = write({ n });
-      return n % 3 === 1 ? { ...w, event: { ...w.event, userId: otherId } } : w;
+      return n % 3 === 1 ? { ...w, event: { ...w.event, workspaceId: otherId } } : w;
     });
     const outcomes = await Promise.all(writes.map((w) => group.submit(w)));
     expect(groups).toEqual([12]);
     expect(outcomes.every((o) => o.kind === "stored")).toBe(true);
-    // The other user has no channel: its events notify nobody; each user's quota counted its own events.
+    // The other workspace has no channel: its events notify nobody; each workspace's quota counted its own events.
     expect(outcomes.map((o) => (o as { channels: string[] }).channels.length)).toEqual(writes.map((_, n) => (n % 3 === 1 ? 0 : 1)));
     expect(outcomes.filter((_, n) => n % 3 === 1).map((o) => (o as { quotaUsed: number }).quotaUsed)).toEqual([1, 2, 3, 4]);
     for (const w of writes) {
-      const row = await t.db.selectFrom("event").select("user_id").where("id", "=", w.event.id).executeTakeFirstOrThrow();
-      expect(row.user_id).toBe(w.event.userId);
+      const row = await t.db.selectFrom("event").select("workspace_id").where("id", "=", w.event.id).executeTakeFirstOrThrow();
+      expect(row.workspace_id).toBe(w.event.workspaceId);
     }
   });
 

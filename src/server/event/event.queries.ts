@@ -9,7 +9,7 @@ import { decrementQuotaUsageQuery, incrementQuotaUsageByQuery, incrementQuotaUsa
 
 export type NewEvent = {
   id: string;
-  userId: string;
+  workspaceId: string;
   categoryId: string;
   description: string;
   fields: EventFields;
@@ -24,25 +24,27 @@ export type NewEvent = {
  * The statements of the ingest path, each built with Kysely once per database and then run as
  * prepared SQL (db/prepared.ts): building and compiling them per event cost more than running them.
  */
-const findCategoryIdQuery = prepareQuery((db: Db, userId: string, name: string) => db.selectFrom("category").select("id").where("user_id", "=", userId).where("name", "=", name));
+const findCategoryIdQuery = prepareQuery((db: Db, workspaceId: string, name: string) => db.selectFrom("category").select("id").where("workspace_id", "=", workspaceId).where("name", "=", name));
 const enabledChannels = prepareQuery(enabledChannelsQuery);
 /** A live record (younger than `liveSince`) of an Idempotency-Key: the response to replay. */
-const findLiveIdempotencyResponse = prepareQuery((db: Db, userId: string, key: string, liveSince: string) =>
-  db.selectFrom("idempotency_record").select("response").where("user_id", "=", userId).where("key", "=", key).where("created_at", ">=", liveSince),
+const findLiveIdempotencyResponse = prepareQuery((db: Db, workspaceId: string, key: string, liveSince: string) =>
+  db.selectFrom("idempotency_record").select("response").where("workspace_id", "=", workspaceId).where("key", "=", key).where("created_at", ">=", liveSince),
 );
-const findIdempotencyResponse = prepareQuery((db: Db, userId: string, key: string) => db.selectFrom("idempotency_record").select("response").where("user_id", "=", userId).where("key", "=", key));
+const findIdempotencyResponse = prepareQuery((db: Db, workspaceId: string, key: string) =>
+  db.selectFrom("idempotency_record").select("response").where("workspace_id", "=", workspaceId).where("key", "=", key),
+);
 /**
  * Claims an Idempotency-Key for a new event, storing the response it will replay. A live
  * record (younger than `expiredBefore`) is left alone and nothing is returned; an expired one
  * is taken over. On PostgreSQL a concurrent claim waits for the first transaction to finish.
  */
-const claimIdempotencyKey = prepareQuery((db: Db, userId: string, key: string, eventId: string, response: string, createdAt: string, expiredBefore: string) =>
+const claimIdempotencyKey = prepareQuery((db: Db, workspaceId: string, key: string, eventId: string, response: string, createdAt: string, expiredBefore: string) =>
   db
     .insertInto("idempotency_record")
-    .values({ user_id: userId, key, event_id: eventId, response, created_at: createdAt })
+    .values({ workspace_id: workspaceId, key, event_id: eventId, response, created_at: createdAt })
     .onConflict((oc) =>
       oc
-        .columns(["user_id", "key"])
+        .columns(["workspace_id", "key"])
         .doUpdateSet((eb) => ({ event_id: eb.ref("excluded.event_id"), response: eb.ref("excluded.response"), created_at: eb.ref("excluded.created_at") }))
         .where("idempotency_record.created_at", "<", expiredBefore),
     )
@@ -52,10 +54,10 @@ const incrementQuota = prepareQuery(incrementQuotaUsageQuery);
 const incrementQuotaBy = prepareQuery(incrementQuotaUsageByQuery);
 const decrementQuota = prepareQuery(decrementQuotaUsageQuery);
 const insertEvent = prepareQuery(
-  (db: Db, id: string, userId: string, categoryId: string, description: string, fields: string, tags: string, notify: number, status: EventStatus, occurredAt: string, createdAt: string) =>
+  (db: Db, id: string, workspaceId: string, categoryId: string, description: string, fields: string, tags: string, notify: number, status: EventStatus, occurredAt: string, createdAt: string) =>
     db.insertInto("event").values({
       id,
-      user_id: userId,
+      workspace_id: workspaceId,
       category_id: categoryId,
       description,
       fields,
@@ -66,9 +68,11 @@ const insertEvent = prepareQuery(
       created_at: createdAt,
     }),
 );
-/** The outbox: one row per (event, channel), due at once. */
-const insertDelivery = prepareQuery((db: Db, id: string, eventId: string, userId: string, channel: string, now: string) =>
-  db.insertInto("delivery").values({ id, event_id: eventId, user_id: userId, channel, status: "PENDING", attempts: 0, next_attempt_at: now, created_at: now, updated_at: now }),
+/** The outbox: one row per (event, channel, recipient), due at once. */
+const insertDelivery = prepareQuery((db: Db, id: string, eventId: string, workspaceId: string, recipientId: string | null, channel: string, now: string) =>
+  db
+    .insertInto("delivery")
+    .values({ id, event_id: eventId, workspace_id: workspaceId, recipient_id: recipientId, channel, status: "PENDING", attempts: 0, next_attempt_at: now, created_at: now, updated_at: now }),
 );
 
 /**
@@ -80,7 +84,7 @@ const insertEventRowsPostgres = prepareQuery(
   (
     db: Db,
     ids: string[],
-    userIds: string[],
+    workspaceIds: string[],
     categoryIds: string[],
     descriptions: string[],
     fields: string[],
@@ -91,17 +95,19 @@ const insertEventRowsPostgres = prepareQuery(
     createdAt: string[],
   ) => ({
     compile: () =>
-      sql`insert into event (id, user_id, category_id, description, fields, tags, notify, status, occurred_at, created_at)
-        select * from unnest(${ids}::text[], ${userIds}::text[], ${categoryIds}::text[], ${descriptions}::text[], ${fields}::jsonb[], ${tags}::jsonb[], ${notify}::boolean[], ${statuses}::text[], ${occurredAt}::timestamptz[], ${createdAt}::timestamptz[])`.compile(
+      sql`insert into event (id, workspace_id, category_id, description, fields, tags, notify, status, occurred_at, created_at)
+        select * from unnest(${ids}::text[], ${workspaceIds}::text[], ${categoryIds}::text[], ${descriptions}::text[], ${fields}::jsonb[], ${tags}::jsonb[], ${notify}::boolean[], ${statuses}::text[], ${occurredAt}::timestamptz[], ${createdAt}::timestamptz[])`.compile(
         db,
       ),
   }),
 );
-const insertDeliveryRowsPostgres = prepareQuery((db: Db, ids: string[], eventIds: string[], userIds: string[], channels: string[], at: string[]) => ({
+const insertDeliveryRowsPostgres = prepareQuery((db: Db, ids: string[], eventIds: string[], workspaceIds: string[], recipientIds: (string | null)[], channels: string[], at: string[]) => ({
   compile: () =>
-    sql`insert into delivery (id, event_id, user_id, channel, status, attempts, next_attempt_at, created_at, updated_at)
-      select d.id, d.event_id, d.user_id, d.channel, 'PENDING', 0, d.at, d.at, d.at
-      from unnest(${ids}::text[], ${eventIds}::text[], ${userIds}::text[], ${channels}::text[], ${at}::timestamptz[]) as d(id, event_id, user_id, channel, at)`.compile(db),
+    sql`insert into delivery (id, event_id, workspace_id, recipient_id, channel, status, attempts, next_attempt_at, created_at, updated_at)
+      select d.id, d.event_id, d.workspace_id, d.recipient_id, d.channel, 'PENDING', 0, d.at, d.at, d.at
+      from unnest(${ids}::text[], ${eventIds}::text[], ${workspaceIds}::text[], ${recipientIds}::text[], ${channels}::text[], ${at}::timestamptz[]) as d(id, event_id, workspace_id, recipient_id, channel, at)`.compile(
+      db,
+    ),
 }));
 
 export type IdempotencyClaim = { key: string; createdAt: string; expiredBefore: string; response: (channels: string[]) => string };
@@ -114,47 +120,54 @@ export type EventWrite = {
   claim?: IdempotencyClaim;
 };
 
+/** Where one event is delivered: a channel, and the member it is for (null: a workspace destination). */
+export type DeliveryTarget = { channel: string; recipient_id: string | null };
+
 export type StoreEventResult = { kind: "stored"; quotaUsed: number; channels: string[] } | { kind: "replay"; response: string } | { kind: "quota-exceeded" } | { kind: "no-category" };
 
 /** What the events of one transaction looked up already (the same category or channels again). */
-type BatchMemo = { categories: Map<string, string | null>; channels: Map<string, string[]> };
+type BatchMemo = { categories: Map<string, string | null>; targets: Map<string, DeliveryTarget[]> };
 
 /** Rows of the transaction's stored events, inserted once every event is decided (events, then deliveries). */
-type PendingRows = { events: (NewEvent & { notifyFlag: number })[]; deliveries: { id: string; eventId: string; userId: string; channel: string; at: string }[] };
+type PendingRows = { events: (NewEvent & { notifyFlag: number })[]; deliveries: { id: string; eventId: string; workspaceId: string; recipientId: string | null; channel: string; at: string }[] };
 
 type Rows<R> = R[];
 type Steps<T> = Generator<RawQuery, T, Rows<never>>;
 
-/** The event's category (by name) and the channels it notifies, or null for no such category. */
-function* findTarget(db: Db, w: EventWrite, memo: BatchMemo): Steps<{ categoryId: string; channels: string[] } | null> {
+/** The event's category (by name) and where it is delivered, or null for no such category. */
+function* findTarget(db: Db, w: EventWrite, memo: BatchMemo): Steps<{ categoryId: string; targets: DeliveryTarget[] } | null> {
   const { event } = w;
-  const categoryKey = `${event.userId}\u0000${w.categoryName}`;
+  const categoryKey = `${event.workspaceId}\u0000${w.categoryName}`;
   let categoryId = memo.categories.get(categoryKey);
   if (categoryId === undefined) {
-    const rows: Rows<{ id: string }> = yield findCategoryIdQuery(db, event.userId, w.categoryName);
+    const rows: Rows<{ id: string }> = yield findCategoryIdQuery(db, event.workspaceId, w.categoryName);
     categoryId = rows[0]?.id ?? null;
     memo.categories.set(categoryKey, categoryId);
   }
   if (!categoryId) return null;
-  if (!event.notify) return { categoryId, channels: [] };
-  const channelKey = `${event.userId}\u0000${categoryId}`;
-  let channels = memo.channels.get(channelKey);
-  if (!channels) {
-    const rows: Rows<{ channel: string }> = yield enabledChannels(db, event.userId, categoryId);
-    channels = rows.map((r) => r.channel);
-    memo.channels.set(channelKey, channels);
+  if (!event.notify) return { categoryId, targets: [] };
+  const targetKey = `${event.workspaceId}\u0000${categoryId}`;
+  let targets = memo.targets.get(targetKey);
+  if (!targets) {
+    targets = yield enabledChannels(db, event.workspaceId, categoryId);
+    memo.targets.set(targetKey, targets);
   }
-  return { categoryId, channels };
+  return { categoryId, targets };
 }
 
+/** The channels an event goes to, each named once (the API's answer), though several members may each have one. */
+const channelNames = (targets: DeliveryTarget[]) => [...new Set(targets.map((t) => t.channel))];
+
 /** A counted event's rows: the event, and one delivery per channel (the outbox), due at once. */
-function keep(pending: PendingRows, w: EventWrite, target: { categoryId: string; channels: string[] }, quotaUsed: number): StoreEventResult {
+function keep(pending: PendingRows, w: EventWrite, target: { categoryId: string; targets: DeliveryTarget[] }, quotaUsed: number): StoreEventResult {
   const { event } = w;
-  const status: EventStatus = target.channels.length ? "PENDING" : "STORED";
+  const status: EventStatus = target.targets.length ? "PENDING" : "STORED";
   // notify 1/0: better-sqlite3 binds no booleans, and PostgreSQL reads '1'/'0' as boolean input.
   pending.events.push({ ...event, categoryId: target.categoryId, status, notifyFlag: event.notify ? 1 : 0 });
-  for (const channel of target.channels) pending.deliveries.push({ id: newId(), eventId: event.id, userId: event.userId, channel, at: event.createdAt });
-  return { kind: "stored", quotaUsed, channels: target.channels };
+  for (const { channel, recipient_id } of target.targets) {
+    pending.deliveries.push({ id: newId(), eventId: event.id, workspaceId: event.workspaceId, recipientId: recipient_id, channel, at: event.createdAt });
+  }
+  return { kind: "stored", quotaUsed, channels: channelNames(target.targets) };
 }
 
 /**
@@ -171,20 +184,28 @@ function* storeOne(db: Db, w: EventWrite, memo: BatchMemo, pending: PendingRows)
   const target = yield* findTarget(db, w, memo);
   if (!target) return { kind: "no-category" };
   if (claim) {
-    const live: Rows<{ response: string }> = yield findLiveIdempotencyResponse(db, event.userId, claim.key, claim.expiredBefore);
+    const live: Rows<{ response: string }> = yield findLiveIdempotencyResponse(db, event.workspaceId, claim.key, claim.expiredBefore);
     if (live[0]) return { kind: "replay", response: live[0].response };
   }
   // No row: the month's quota is used up (check-and-count is one statement).
-  const counted: Rows<{ used: number }> = yield incrementQuota(db, event.userId, w.quota.period, w.quota.limit);
+  const counted: Rows<{ used: number }> = yield incrementQuota(db, event.workspaceId, w.quota.period, w.quota.limit);
   const used = counted[0]?.used;
   if (used === undefined) return { kind: "quota-exceeded" };
   if (claim) {
-    const claimed: Rows<{ event_id: string }> = yield claimIdempotencyKey(db, event.userId, claim.key, event.id, claim.response(target.channels), claim.createdAt, claim.expiredBefore);
+    const claimed: Rows<{ event_id: string }> = yield claimIdempotencyKey(
+      db,
+      event.workspaceId,
+      claim.key,
+      event.id,
+      claim.response(channelNames(target.targets)),
+      claim.createdAt,
+      claim.expiredBefore,
+    );
     if (!claimed[0]) {
       // A concurrent request (another transaction, PostgreSQL) claimed the key since the check
       // above and has committed: this one is its replay, and is not counted.
-      yield decrementQuota(db, event.userId, w.quota.period);
-      const record: Rows<{ response: string }> = yield findIdempotencyResponse(db, event.userId, claim.key);
+      yield decrementQuota(db, event.workspaceId, w.quota.period);
+      const record: Rows<{ response: string }> = yield findIdempotencyResponse(db, event.workspaceId, claim.key);
       if (!record[0]) throw new Error("Idempotency-Key record vanished while locked");
       return { kind: "replay", response: record[0].response };
     }
@@ -200,14 +221,14 @@ function* storeOne(db: Db, w: EventWrite, memo: BatchMemo, pending: PendingRows)
  */
 function* storeRun(db: Db, writes: EventWrite[], memo: BatchMemo, pending: PendingRows): Steps<StoreEventResult[]> {
   const results = new Array<StoreEventResult>(writes.length);
-  const targets: ({ categoryId: string; channels: string[] } | null)[] = [];
+  const targets: ({ categoryId: string; targets: DeliveryTarget[] } | null)[] = [];
   for (const w of writes) targets.push(yield* findTarget(db, w, memo));
   const counted = writes.flatMap((_, i) => (targets[i] ? [i] : []));
   for (const [i, target] of targets.entries()) if (!target) results[i] = { kind: "no-category" };
-  const { userId } = writes[0]!.event;
+  const { workspaceId } = writes[0]!.event;
   const { period, limit } = writes[0]!.quota;
   if (counted.length > 1 && counted.length <= limit) {
-    const all: Rows<{ used: number }> = yield incrementQuotaBy(db, userId, period, counted.length, limit);
+    const all: Rows<{ used: number }> = yield incrementQuotaBy(db, workspaceId, period, counted.length, limit);
     const last = all[0]?.used;
     if (last !== undefined) {
       for (const [j, i] of counted.entries()) results[i] = keep(pending, writes[i]!, targets[i]!, last - counted.length + 1 + j);
@@ -215,7 +236,7 @@ function* storeRun(db: Db, writes: EventWrite[], memo: BatchMemo, pending: Pendi
     }
   }
   for (const i of counted) {
-    const one: Rows<{ used: number }> = yield incrementQuota(db, userId, period, limit);
+    const one: Rows<{ used: number }> = yield incrementQuota(db, workspaceId, period, limit);
     results[i] = one[0] ? keep(pending, writes[i]!, targets[i]!, one[0].used) : { kind: "quota-exceeded" };
   }
   return results;
@@ -229,7 +250,7 @@ function* insertPending(db: Db, pending: PendingRows): Steps<void> {
     yield insertEventRowsPostgres(
       db,
       e.map((r) => r.id),
-      e.map((r) => r.userId),
+      e.map((r) => r.workspaceId),
       e.map((r) => r.categoryId),
       e.map((r) => r.description),
       e.map((r) => JSON.stringify(r.fields)),
@@ -245,16 +266,17 @@ function* insertPending(db: Db, pending: PendingRows): Steps<void> {
         db,
         d.map((r) => r.id),
         d.map((r) => r.eventId),
-        d.map((r) => r.userId),
+        d.map((r) => r.workspaceId),
+        d.map((r) => r.recipientId),
         d.map((r) => r.channel),
         d.map((r) => r.at),
       );
     return;
   }
   for (const r of pending.events) {
-    yield insertEvent(db, r.id, r.userId, r.categoryId, r.description, JSON.stringify(r.fields), JSON.stringify(r.tags), r.notifyFlag, r.status, r.occurredAt, r.createdAt);
+    yield insertEvent(db, r.id, r.workspaceId, r.categoryId, r.description, JSON.stringify(r.fields), JSON.stringify(r.tags), r.notifyFlag, r.status, r.occurredAt, r.createdAt);
   }
-  for (const r of pending.deliveries) yield insertDelivery(db, r.id, r.eventId, r.userId, r.channel, r.at);
+  for (const r of pending.deliveries) yield insertDelivery(db, r.id, r.eventId, r.workspaceId, r.recipientId, r.channel, r.at);
 }
 
 /**
@@ -262,10 +284,10 @@ function* insertPending(db: Db, pending: PendingRows): Steps<void> {
  * no Idempotency-Key) together, the others one by one; then the rows of all stored events.
  */
 function* storeGroup(db: Db, writes: EventWrite[], order: number[]): Steps<StoreEventResult[]> {
-  const memo: BatchMemo = { categories: new Map(), channels: new Map() };
+  const memo: BatchMemo = { categories: new Map(), targets: new Map() };
   const pending: PendingRows = { events: [], deliveries: [] };
   const results = new Array<StoreEventResult>(writes.length);
-  const sameRun = (a: EventWrite, b: EventWrite) => !b.claim && b.event.userId === a.event.userId && b.quota.period === a.quota.period && b.quota.limit === a.quota.limit;
+  const sameRun = (a: EventWrite, b: EventWrite) => !b.claim && b.event.workspaceId === a.event.workspaceId && b.quota.period === a.quota.period && b.quota.limit === a.quota.limit;
   for (let k = 0; k < order.length; ) {
     const first = writes[order[k]!]!;
     let end = k + 1;
@@ -296,7 +318,7 @@ class CommitFailed extends Error {
 /** Events of one user stay in their order; users are taken in one order (PostgreSQL row locks). */
 function lockOrder(writes: EventWrite[]) {
   const order = writes.map((_, i) => i);
-  if (writes.length > 1) order.sort((a, b) => (writes[a]!.event.userId < writes[b]!.event.userId ? -1 : writes[a]!.event.userId > writes[b]!.event.userId ? 1 : a - b));
+  if (writes.length > 1) order.sort((a, b) => (writes[a]!.event.workspaceId < writes[b]!.event.workspaceId ? -1 : writes[a]!.event.workspaceId > writes[b]!.event.workspaceId ? 1 : a - b));
   return order;
 }
 
@@ -359,19 +381,19 @@ export async function storeEvents(db: Db, writes: EventWrite[]): Promise<(StoreE
 
 const asError = (e: unknown) => (e instanceof Error ? e : new Error(String(e)));
 
-export type EventListFilter = { userId: string; categoryId?: string; from?: string; to?: string; before?: { createdAt: string; id: string }; limit: number };
+export type EventListFilter = { workspaceId: string; categoryId?: string; from?: string; to?: string; before?: { createdAt: string; id: string }; limit: number };
 
 /** Newest first; `before` is the cursor (the last row of the previous page). Always scoped to the user. */
 /** An event with its category's name, always scoped to its owner. */
-const eventsOf = (db: Db, userId: string) =>
+const eventsOf = (db: Db, workspaceId: string) =>
   db
     .selectFrom("event")
     .innerJoin("category", "category.id", "event.category_id")
     .select(["event.id", "category.name as category", "event.description", "event.fields", "event.tags", "event.status", "event.notify", "event.occurred_at", "event.created_at"])
-    .where("event.user_id", "=", userId);
+    .where("event.workspace_id", "=", workspaceId);
 
 export function listEventsPage(db: Db, f: EventListFilter) {
-  let q = eventsOf(db, f.userId);
+  let q = eventsOf(db, f.workspaceId);
   if (f.categoryId) q = q.where("event.category_id", "=", f.categoryId);
   if (f.from) q = q.where("event.created_at", ">=", f.from);
   if (f.to) q = q.where("event.created_at", "<", f.to);
@@ -379,12 +401,12 @@ export function listEventsPage(db: Db, f: EventListFilter) {
   if (before) {
     q = q.where((eb) => eb.or([eb("event.created_at", "<", before.createdAt), eb.and([eb("event.created_at", "=", before.createdAt), eb("event.id", "<", before.id)])]));
   }
-  // (created_at, id) descending: the order of the (category_id | user_id, created_at, id) indexes.
+  // (created_at, id) descending: the order of the (category_id | workspace_id, created_at, id) indexes.
   return q.orderBy("event.created_at", "desc").orderBy("event.id", "desc").limit(f.limit).execute();
 }
 
-export function findEventById(db: Db, userId: string, id: string) {
-  return eventsOf(db, userId).where("event.id", "=", id).executeTakeFirst();
+export function findEventById(db: Db, workspaceId: string, id: string) {
+  return eventsOf(db, workspaceId).where("event.id", "=", id).executeTakeFirst();
 }
 
 /** Bulk insert of ready rows (the demo seed). */

@@ -3,7 +3,7 @@ import { protectedProcedure, router } from "@/server/trpc/init";
 import { getEventOrThrow, listEvents } from "./event.service";
 
 export const eventRouter = router({
-  get: protectedProcedure.input(z.object({ id: z.string().max(64) })).query(({ ctx, input }) => getEventOrThrow(ctx.services.db, ctx.user.id, input.id)),
+  get: protectedProcedure.input(z.object({ id: z.string().max(64) })).query(({ ctx, input }) => getEventOrThrow(ctx.services.db, ctx.workspace.id, input.id)),
   list: protectedProcedure
     .input(
       z.object({
@@ -16,7 +16,7 @@ export const eventRouter = router({
     )
     .query(({ ctx, input }) =>
       listEvents(ctx.services.db, {
-        userId: ctx.user.id,
+        workspaceId: ctx.workspace.id,
         categoryId: input.categoryId,
         from: input.from ? new Date(input.from) : undefined,
         to: input.to ? new Date(input.to) : undefined,

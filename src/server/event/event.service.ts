@@ -1,11 +1,11 @@
 import type { Db } from "@/server/db/db";
+import type { WorkspacePlan } from "@/server/workspace/workspace.service";
 import { toDate } from "@/server/db/db";
 import { newId } from "@/server/db/id";
 import type { EventFields } from "@/server/db/types";
 import { AppError } from "@/server/errors";
 import { limitsFor, quotaPeriod, quotaState, type QuotaState } from "@/server/quota/quota.service";
 import type { Services } from "@/server/services";
-import type { Plan } from "@/shared/current-user";
 import type { LiveMessage } from "@/shared/live-message";
 import { getCategoryByIdOrThrow, getCategoryByNameOrThrow } from "@/server/category/category.service";
 import { normalizeCategoryName } from "@/shared/category";
@@ -44,7 +44,7 @@ function checkOccurredAt(at: Date, now: Date) {
 }
 const NO_CHANNEL_WARNING = "Stored. No notification channel is enabled for this category, so nobody was notified. Set one up in the dashboard under Settings → Notifications.";
 
-type Owner = { userId: string; eventLimit: number };
+type Owner = { workspaceId: string; eventLimit: number };
 
 export type RecordResult = { event: AcceptedEvent; quota?: QuotaState; replayed: boolean };
 
@@ -76,7 +76,7 @@ function prepareEvent(owner: Owner, input: EventInput, now: Date, idempotencyKey
     categoryName: name,
     event: {
       id,
-      userId: owner.userId,
+      workspaceId: owner.workspaceId,
       description: input.description ?? `A new ${name} event has occurred!`,
       fields: input.fields ?? {},
       tags: input.tags ?? [],
@@ -132,17 +132,17 @@ async function storeOnce(db: Db, write: EventWrite) {
 /** Through the group commit (INGEST_GROUP_COMMIT, the default) or in a transaction of its own. */
 const store = (deps: IngestDeps, write: EventWrite) => (deps.env.INGEST_GROUP_COMMIT ? groupCommitFor(deps.db).submit(write) : storeOnce(deps.db, write));
 
-type Announcement = { userId: string; message: LiveMessage };
+type Announcement = { workspaceId: string; message: LiveMessage };
 const announcing = new WeakMap<IngestDeps["realtime"], { messages: Map<string, Announcement>; ring: boolean }>();
 
 /**
  * After commit: wake the in-process worker when there is something to deliver, and tell the
- * owner's open dashboards. Both once per turn of the event loop: of the events of one user
+ * workspace's open dashboards. Both once per turn of the event loop: of the events of one workspace
  * and category committed together, the last is announced (every listener refreshes on it, none
  * counts them), so a burst costs one message per category, not one NOTIFY per event on
  * PostgreSQL, where one connection carries them all.
  */
-function announce(deps: IngestDeps, userId: string, result: RecordResult) {
+function announce(deps: IngestDeps, workspaceId: string, result: RecordResult) {
   if (result.replayed) return;
   let pending = announcing.get(deps.realtime);
   if (!pending) {
@@ -151,12 +151,12 @@ function announce(deps: IngestDeps, userId: string, result: RecordResult) {
     setImmediate(() => {
       announcing.delete(deps.realtime);
       if (turn.ring) deps.deliveryBell.ring();
-      for (const { userId: to, message } of turn.messages.values()) deps.realtime.publish(to, message);
+      for (const { workspaceId: to, message } of turn.messages.values()) deps.realtime.publish(to, message);
     });
   }
   if (result.event.deliveries.length) pending.ring = true;
-  pending.messages.set(`${userId}\u0000${result.event.category}`, {
-    userId,
+  pending.messages.set(`${workspaceId}\u0000${result.event.category}`, {
+    workspaceId,
     message: { type: "event.created", eventId: result.event.id, category: result.event.category, createdAt: result.event.createdAt },
   });
 }
@@ -165,11 +165,11 @@ function announce(deps: IngestDeps, userId: string, result: RecordResult) {
  * An event from the public API: counted against the owner's plan and stored (see recordEvent),
  * then announced. A replay of an Idempotency-Key is neither stored nor announced again.
  */
-export async function ingestEvent(deps: IngestDeps, owner: { userId: string; plan: Plan }, input: EventInput, idempotencyKey?: string): Promise<RecordResult> {
+export async function ingestEvent(deps: IngestDeps, ws: WorkspacePlan, input: EventInput, idempotencyKey?: string): Promise<RecordResult> {
   const now = deps.clock();
-  const { write, settle } = prepareEvent({ userId: owner.userId, eventLimit: limitsFor(owner.plan, deps.env).eventsPerMonth }, input, now, idempotencyKey);
+  const { write, settle } = prepareEvent({ workspaceId: ws.id, eventLimit: limitsFor(ws.plan, deps.env).eventsPerMonth }, input, now, idempotencyKey);
   const result = settle(await store(deps, write));
-  announce(deps, owner.userId, result);
+  announce(deps, ws.id, result);
   return result;
 }
 
@@ -184,9 +184,9 @@ export type BatchItemResult = { ok: RecordResult } | { error: unknown };
  * order) and stored like a single event, with its own outcome; one failing does not fail the
  * others. They are submitted together, so they share a transaction where they can.
  */
-export async function ingestEvents(deps: IngestDeps, owner: { userId: string; plan: Plan }, items: BatchItem[]): Promise<BatchItemResult[]> {
+export async function ingestEvents(deps: IngestDeps, ws: WorkspacePlan, items: BatchItem[]): Promise<BatchItemResult[]> {
   const now = deps.clock();
-  const account = { userId: owner.userId, eventLimit: limitsFor(owner.plan, deps.env).eventsPerMonth };
+  const account = { workspaceId: ws.id, eventLimit: limitsFor(ws.plan, deps.env).eventsPerMonth };
   const prepared = items.map((item): PreparedEvent | { error: unknown } => {
     if ("error" in item) return item;
     try {
@@ -219,7 +219,7 @@ export async function ingestEvents(deps: IngestDeps, owner: { userId: string; pl
       return { error };
     }
   });
-  for (const r of results) if ("ok" in r) announce(deps, owner.userId, r.ok);
+  for (const r of results) if ("ok" in r) announce(deps, ws.id, r.ok);
   return results;
 }
 
@@ -241,9 +241,9 @@ function toEventDto(r: EventRowOut) {
   };
 }
 
-/** One of the user's events with every delivery (channel, status, attempts, last error, times). */
-export async function getEventOrThrow(db: Db, userId: string, id: string) {
-  const row = await findEventById(db, userId, id);
+/** One of the workspace's events with every delivery (channel, status, attempts, last error, times). */
+export async function getEventOrThrow(db: Db, workspaceId: string, id: string) {
+  const row = await findEventById(db, workspaceId, id);
   if (!row) throw new AppError("NOT_FOUND", "Event not found.");
   return { ...toEventDto(row), deliveries: await listEventDeliveries(db, row.id) };
 }
@@ -258,17 +258,17 @@ function decodeCursor(cursor: string) {
 }
 
 /**
- * A page of the user's events, newest first. A category filter is resolved through the user's
+ * A page of the workspace's events, newest first. A category filter is resolved through the workspace's
  * own categories first (by id or by name), so another tenant's id or name finds nothing: 404.
  */
-export async function listEvents(db: Db, filter: { userId: string; categoryId?: string; categoryName?: string; from?: Date; to?: Date; cursor?: string; limit: number }) {
+export async function listEvents(db: Db, filter: { workspaceId: string; categoryId?: string; categoryName?: string; from?: Date; to?: Date; cursor?: string; limit: number }) {
   const category = filter.categoryId
-    ? await getCategoryByIdOrThrow(db, filter.userId, filter.categoryId)
+    ? await getCategoryByIdOrThrow(db, filter.workspaceId, filter.categoryId)
     : filter.categoryName
-      ? await getCategoryByNameOrThrow(db, filter.userId, filter.categoryName)
+      ? await getCategoryByNameOrThrow(db, filter.workspaceId, filter.categoryName)
       : undefined;
   const rows = await listEventsPage(db, {
-    userId: filter.userId,
+    workspaceId: filter.workspaceId,
     categoryId: category?.id,
     from: filter.from?.toISOString(),
     to: filter.to?.toISOString(),

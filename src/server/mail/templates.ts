@@ -63,3 +63,19 @@ export const authMails = {
       `Forgot your password? Reset it at ${resetUrl} — if it was not you, ignore this mail; your account is unchanged.`,
     ),
 };
+
+/** Names are people's own words: kept to one line, as they go into the subject too. */
+const oneLine = (text: string) => text.replace(/\s+/g, " ").trim();
+
+/** An invitation to a workspace; the link opens the invitation page, which needs a sign-in with this address. */
+export function workspaceInvitationMail(url: string, invitation: { workspaceName: string; inviterName: string; role: "admin" | "member" }) {
+  const workspace = oneLine(invitation.workspaceName);
+  const inviter = oneLine(invitation.inviterName) || "Someone";
+  return linkMail(
+    `${inviter} invited you to ${workspace} on PingPilot`,
+    `${inviter} invited you to join the workspace "${workspace}" on PingPilot as ${invitation.role === "admin" ? "an admin" : "a member"}. Sign in, or create an account, with this email address to accept. The link works once and expires in 7 days.`,
+    "Accept the invitation",
+    url,
+    "If you did not expect this invitation, ignore this mail.",
+  );
+}

@@ -1,47 +1,86 @@
+import { sql } from "kysely";
 import type { Db } from "@/server/db/db";
 
-export function listChannelRows(db: Db, userId: string) {
-  return db.selectFrom("notification_channel").selectAll().where("user_id", "=", userId).execute();
+import { DESTINATION_CHANNELS } from "@/shared/notification";
+
+/**
+ * Whose channel row: a member's personal channel (Discord DM, Telegram, email, WhatsApp) or a
+ * workspace destination (Slack, Discord webhook, signed webhook). Same columns in both tables.
+ */
+export type ChannelOwner = { userId: string } | { workspaceId: string };
+
+export function listChannelRows(db: Db, owner: ChannelOwner) {
+  return "userId" in owner
+    ? db.selectFrom("notification_channel").select(["channel", "enabled", "config"]).where("user_id", "=", owner.userId).execute()
+    : db.selectFrom("workspace_destination").select(["channel", "enabled", "config"]).where("workspace_id", "=", owner.workspaceId).execute();
 }
 
-export function findChannelRow(db: Db, userId: string, channel: string) {
-  return db.selectFrom("notification_channel").selectAll().where("user_id", "=", userId).where("channel", "=", channel).executeTakeFirst();
+export function findChannelRow(db: Db, owner: ChannelOwner, channel: string) {
+  return "userId" in owner
+    ? db.selectFrom("notification_channel").select(["channel", "enabled", "config"]).where("user_id", "=", owner.userId).where("channel", "=", channel).executeTakeFirst()
+    : db.selectFrom("workspace_destination").select(["channel", "enabled", "config"]).where("workspace_id", "=", owner.workspaceId).where("channel", "=", channel).executeTakeFirst();
 }
 
-export function upsertChannelRow(db: Db, row: { userId: string; channel: string; enabled: boolean; config: Record<string, unknown> }, now: string) {
+export function upsertChannelRow(db: Db, owner: ChannelOwner, row: { channel: string; enabled: boolean; config: Record<string, unknown> }, now: string) {
+  const values = { channel: row.channel, enabled: row.enabled ? 1 : 0, config: JSON.stringify(row.config), created_at: now, updated_at: now };
+  if ("userId" in owner) {
+    return db
+      .insertInto("notification_channel")
+      .values({ user_id: owner.userId, ...values })
+      .onConflict((oc) =>
+        oc.columns(["user_id", "channel"]).doUpdateSet((eb) => ({ enabled: eb.ref("excluded.enabled"), config: eb.ref("excluded.config"), updated_at: eb.ref("excluded.updated_at") })),
+      )
+      .execute();
+  }
   return db
-    .insertInto("notification_channel")
-    .values({ user_id: row.userId, channel: row.channel, enabled: row.enabled ? 1 : 0, config: JSON.stringify(row.config), created_at: now, updated_at: now })
-    .onConflict((oc) => oc.columns(["user_id", "channel"]).doUpdateSet((eb) => ({ enabled: eb.ref("excluded.enabled"), config: eb.ref("excluded.config"), updated_at: eb.ref("excluded.updated_at") })))
+    .insertInto("workspace_destination")
+    .values({ workspace_id: owner.workspaceId, ...values })
+    .onConflict((oc) =>
+      oc.columns(["workspace_id", "channel"]).doUpdateSet((eb) => ({ enabled: eb.ref("excluded.enabled"), config: eb.ref("excluded.config"), updated_at: eb.ref("excluded.updated_at") })),
+    )
     .execute();
 }
 
-export function listOptOuts(db: Db, userId: string) {
-  return db.selectFrom("channel_opt_out").select(["channel", "category_id"]).where("user_id", "=", userId).execute();
+/** Opt-outs of the owner's channels, limited to one workspace's categories for a member. */
+export function listOptOuts(db: Db, owner: ChannelOwner, workspaceId: string) {
+  return "userId" in owner
+    ? db
+        .selectFrom("channel_opt_out")
+        .innerJoin("category", "category.id", "channel_opt_out.category_id")
+        .select(["channel_opt_out.channel", "channel_opt_out.category_id"])
+        .where("channel_opt_out.user_id", "=", owner.userId)
+        .where("category.workspace_id", "=", workspaceId)
+        .execute()
+    : db.selectFrom("destination_opt_out").select(["channel", "category_id"]).where("workspace_id", "=", owner.workspaceId).execute();
 }
 
-export function insertOptOut(db: Db, userId: string, channel: string, categoryId: string) {
-  return db
-    .insertInto("channel_opt_out")
-    .values({ user_id: userId, channel, category_id: categoryId })
-    .onConflict((oc) => oc.doNothing())
-    .execute();
+export function insertOptOut(db: Db, owner: ChannelOwner, channel: string, categoryId: string) {
+  const q =
+    "userId" in owner
+      ? db.insertInto("channel_opt_out").values({ user_id: owner.userId, channel, category_id: categoryId })
+      : db.insertInto("destination_opt_out").values({ workspace_id: owner.workspaceId, channel, category_id: categoryId });
+  return q.onConflict((oc) => oc.doNothing()).execute();
 }
 
-export function deleteOptOut(db: Db, userId: string, channel: string, categoryId: string) {
-  return db.deleteFrom("channel_opt_out").where("user_id", "=", userId).where("channel", "=", channel).where("category_id", "=", categoryId).execute();
+export function deleteOptOut(db: Db, owner: ChannelOwner, channel: string, categoryId: string) {
+  return "userId" in owner
+    ? db.deleteFrom("channel_opt_out").where("user_id", "=", owner.userId).where("channel", "=", channel).where("category_id", "=", categoryId).execute()
+    : db.deleteFrom("destination_opt_out").where("workspace_id", "=", owner.workspaceId).where("channel", "=", channel).where("category_id", "=", categoryId).execute();
 }
 
 /**
- * The channels an event of this category goes to: enabled, and not opted out for the
- * category. Part of the ingest transaction (event.queries.ts).
+ * Where an event of this category goes: every member's enabled personal channels they have not
+ * opted out of for the category, and the workspace's enabled destinations not opted out of.
+ * Part of the ingest transaction (event.queries.ts); ordered, so the outbox rows are too.
  */
-export function enabledChannelsQuery(db: Db, userId: string, categoryId: string) {
-  return db
-    .selectFrom("notification_channel")
-    .select("channel")
-    .where("user_id", "=", userId)
-    .where("enabled", "=", 1)
+export function enabledChannelsQuery(db: Db, workspaceId: string, categoryId: string) {
+  const personal = db
+    .selectFrom("workspace_member")
+    .innerJoin("notification_channel", "notification_channel.user_id", "workspace_member.user_id")
+    .select(["notification_channel.channel", sql<string | null>`notification_channel.user_id`.as("recipient_id")])
+    .where("workspace_member.workspace_id", "=", workspaceId)
+    .where("notification_channel.enabled", "=", 1)
+    .where("notification_channel.channel", "not in", DESTINATION_CHANNELS)
     .where((eb) =>
       eb.not(
         eb.exists(
@@ -53,8 +92,25 @@ export function enabledChannelsQuery(db: Db, userId: string, categoryId: string)
             .where("channel_opt_out.category_id", "=", categoryId),
         ),
       ),
-    )
-    .orderBy("channel");
+    );
+  const destinations = db
+    .selectFrom("workspace_destination")
+    .select(["workspace_destination.channel", sql<string | null>`null`.as("recipient_id")])
+    .where("workspace_destination.workspace_id", "=", workspaceId)
+    .where("workspace_destination.enabled", "=", 1)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom("destination_opt_out")
+            .select("destination_opt_out.channel")
+            .whereRef("destination_opt_out.workspace_id", "=", "workspace_destination.workspace_id")
+            .whereRef("destination_opt_out.channel", "=", "workspace_destination.channel")
+            .where("destination_opt_out.category_id", "=", categoryId),
+        ),
+      ),
+    );
+  return personal.unionAll(destinations).orderBy("channel").orderBy("recipient_id");
 }
 
 export function insertTelegramLink(db: Db, row: { codeHash: string; userId: string; expiresAt: string }) {

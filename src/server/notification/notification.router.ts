@@ -15,15 +15,15 @@ import {
 const channel = z.enum(CHANNEL_NAMES);
 
 export const notificationRouter = router({
-  list: protectedProcedure.query(({ ctx }) => listChannelSettings(ctx.services.db, ctx.user.id, ctx.services.env, ctx.services.mailer.mode, ctx.services.clock())),
+  list: protectedProcedure.query(({ ctx }) => listChannelSettings(ctx.services.db, ctx.workspace, ctx.services.env, ctx.services.mailer.mode, ctx.services.clock())),
   save: protectedProcedure
     .input(z.object({ channel, enabled: z.boolean(), config: z.record(z.string(), z.unknown()).default({}) }))
-    .mutation(({ ctx, input }) => saveChannelSettings(ctx.services.db, ctx.user, ctx.services.env, input, ctx.services.clock())),
+    .mutation(({ ctx, input }) => saveChannelSettings(ctx.services.db, ctx.workspace, ctx.user, ctx.services.env, input, ctx.services.clock())),
   setOptOut: protectedProcedure
     .input(z.object({ channel, categoryId: z.string().max(64), optedOut: z.boolean() }))
-    .mutation(({ ctx, input }) => setCategoryOptOut(ctx.services.db, ctx.user.id, input.channel, input.categoryId, input.optedOut)),
+    .mutation(({ ctx, input }) => setCategoryOptOut(ctx.services.db, ctx.workspace, input.channel, input.categoryId, input.optedOut)),
   /** Sends a sample notification now and reports the provider's real answer. */
-  sendTest: protectedProcedure.input(z.object({ channel })).mutation(({ ctx, input }) => sendTestNotification(ctx.services, ctx.user, input.channel)),
+  sendTest: protectedProcedure.input(z.object({ channel })).mutation(({ ctx, input }) => sendTestNotification(ctx.services, ctx.workspace, ctx.user, input.channel)),
   telegramLinkCode: protectedProcedure.mutation(({ ctx }) => createTelegramLinkCode(ctx.services.db, ctx.user.id, ctx.services.clock())),
   telegramUnlink: protectedProcedure.mutation(({ ctx }) => unlinkTelegram(ctx.services.db, ctx.user.id, ctx.services.clock())),
   /** The bot DMs a one-time code to the typed Discord user ID (when Discord sign-in is not configured). */

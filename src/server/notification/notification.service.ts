@@ -4,7 +4,9 @@ import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 
 import type { Env } from "@/env";
 import { AppError } from "@/server/errors";
 import { findCategoryById } from "@/server/category/category.queries";
-import { CHANNEL_NAMES, type ChannelName, channelConfigSchemas, CHANNEL_LABELS, discordUserId as discordUserIdSchema } from "@/shared/notification";
+import { CHANNEL_NAMES, type ChannelName, channelConfigSchemas, CHANNEL_LABELS, discordUserId as discordUserIdSchema, isDestinationChannel } from "@/shared/notification";
+import { workspaceLink } from "@/shared/workspace-link";
+import { hasRole, requireRole, type WorkspaceAccess } from "@/server/workspace/workspace.service";
 import { newId } from "@/server/db/id";
 import { discordBotPost, discordReason, openDiscordDmChannel } from "@/server/delivery/channels/discord-api";
 import { isDiscordIdVerified, type DiscordDmConfig } from "@/server/delivery/channels/discord-dm.channel";
@@ -26,6 +28,7 @@ import {
   spendDiscordVerificationAttempt,
   upsertChannelRow,
   markDiscordVerificationUsed,
+  type ChannelOwner,
 } from "./notification.queries";
 import { generateWebhookSecret } from "@/server/delivery/channels/webhook.channel";
 import { checkUserUrl, isUserUrlChannel, userUrlPolicy } from "@/server/delivery/channels/user-url";
@@ -33,11 +36,21 @@ import { channelConfigFor, channelContext, sendVia } from "@/server/delivery/del
 import type { Services } from "@/server/services";
 
 /** Merges `patch` into a channel's saved config (creating the row, disabled, if there is none). */
-export async function updateChannelConfig(db: Db, userId: string, channel: string, patch: Record<string, unknown>, now: Date) {
-  const row = await findChannelRow(db, userId, channel);
+export async function updateChannelConfig(db: Db, owner: ChannelOwner, channel: string, patch: Record<string, unknown>, now: Date) {
+  const row = await findChannelRow(db, owner, channel);
   const config = { ...(row ? (JSON.parse(row.config) as Record<string, unknown>) : {}), ...patch };
   for (const [k, v] of Object.entries(patch)) if (v === undefined) delete config[k];
-  await upsertChannelRow(db, { userId, channel, enabled: row ? Boolean(row.enabled) : false, config }, now.toISOString());
+  await upsertChannelRow(db, owner, { channel, enabled: row ? Boolean(row.enabled) : false, config }, now.toISOString());
+}
+
+/**
+ * Whose row a channel is in the workspace being viewed: a destination is the workspace's and
+ * only its owners and admins change it; a personal channel is the member's own.
+ */
+function channelOwner(ws: WorkspaceAccess, channel: ChannelName, change: boolean): ChannelOwner {
+  if (!isDestinationChannel(channel)) return { userId: ws.userId };
+  if (change) requireRole(ws, "admin");
+  return { workspaceId: ws.id };
 }
 
 /** Why a channel cannot send on this server, if it cannot. */
@@ -50,16 +63,25 @@ export function serverProblem(channel: ChannelName, env: Env, mailMode: "smtp" |
   return null;
 }
 
-export async function listChannelSettings(db: Db, userId: string, env: Env, mailMode: "smtp" | "dev-mailbox" | "off", now: Date) {
-  const rows = new Map((await listChannelRows(db, userId)).map((r) => [r.channel, r]));
-  const optOuts = await listOptOuts(db, userId);
-  const pending = await findLiveDiscordVerification(db, userId, now.toISOString());
+/**
+ * The settings page: the member's own channels (and their choice of this workspace's categories
+ * for each), then the workspace's destinations, which only owners and admins may change.
+ */
+export async function listChannelSettings(db: Db, ws: WorkspaceAccess, env: Env, mailMode: "smtp" | "dev-mailbox" | "off", now: Date) {
+  const personal: ChannelOwner = { userId: ws.userId };
+  const workspace: ChannelOwner = { workspaceId: ws.id };
+  const rows = new Map([...(await listChannelRows(db, personal)).filter((r) => !isDestinationChannel(r.channel)), ...(await listChannelRows(db, workspace))].map((r) => [r.channel, r]));
+  const optOuts = [...(await listOptOuts(db, personal, ws.id)).filter((o) => !isDestinationChannel(o.channel)), ...(await listOptOuts(db, workspace, ws.id))];
+  const pending = await findLiveDiscordVerification(db, ws.userId, now.toISOString());
   return CHANNEL_NAMES.map((channel) => {
     const row = rows.get(channel);
+    const scope = isDestinationChannel(channel) ? ("workspace" as const) : ("personal" as const);
     const config = row ? (JSON.parse(row.config) as Record<string, unknown>) : {};
     return {
       channel,
       label: CHANNEL_LABELS[channel],
+      scope,
+      canChange: scope === "personal" || hasRole(ws, "admin"),
       enabled: Boolean(row?.enabled),
       config,
       serverProblem: serverProblem(channel, env, mailMode),
@@ -110,7 +132,8 @@ function refuseUnknownKeys(channel: ChannelName, env: Env, allowed: string[], co
 /** Saves a channel's settings after validating them; the webhook gets its signing secret here. */
 export async function saveChannelSettings(
   db: Db,
-  user: { id: string; emailVerified: boolean },
+  ws: WorkspaceAccess,
+  user: { emailVerified: boolean },
   env: Env,
   input: { channel: ChannelName; enabled: boolean; config: Record<string, unknown> },
   now: Date,
@@ -122,7 +145,8 @@ export async function saveChannelSettings(
   if (input.channel === "email" && input.enabled && !user.emailVerified) {
     throw new AppError("VALIDATION_FAILED", "Confirm your email address first: follow the link we sent you (or resend it from your profile).");
   }
-  const existing = await findChannelRow(db, user.id, input.channel);
+  const owner = channelOwner(ws, input.channel, true);
+  const existing = await findChannelRow(db, owner, input.channel);
   const saved = existing ? (JSON.parse(existing.config) as Record<string, unknown>) : {};
   const config: Record<string, unknown> = { ...saved, ...parsed.data };
   // Turning off a channel whose saved URL a stricter setting now refuses must stay possible.
@@ -147,14 +171,16 @@ export async function saveChannelSettings(
   if (input.channel === "telegram" && input.enabled && !config.chatId) {
     throw new AppError("VALIDATION_FAILED", "Link Telegram first: send the /start code to the bot.");
   }
-  if (discordIdChanged) await retireDiscordVerifications(db, user.id, now.toISOString());
-  await upsertChannelRow(db, { userId: user.id, channel: input.channel, enabled: input.enabled, config }, now.toISOString());
+  if (discordIdChanged) await retireDiscordVerifications(db, ws.userId, now.toISOString());
+  await upsertChannelRow(db, owner, { channel: input.channel, enabled: input.enabled, config }, now.toISOString());
 }
 
-export async function setCategoryOptOut(db: Db, userId: string, channel: ChannelName, categoryId: string, optedOut: boolean) {
-  if (!(await findCategoryById(db, userId, categoryId))) throw new AppError("NOT_FOUND", "Category not found.");
-  if (optedOut) await insertOptOut(db, userId, channel, categoryId);
-  else await deleteOptOut(db, userId, channel, categoryId);
+/** Whether events of one of the workspace's categories reach a channel (the member's own, or a destination). */
+export async function setCategoryOptOut(db: Db, ws: WorkspaceAccess, channel: ChannelName, categoryId: string, optedOut: boolean) {
+  const owner = channelOwner(ws, channel, true);
+  if (!(await findCategoryById(db, ws.id, categoryId))) throw new AppError("NOT_FOUND", "Category not found.");
+  if (optedOut) await insertOptOut(db, owner, channel, categoryId);
+  else await deleteOptOut(db, owner, channel, categoryId);
 }
 
 const TELEGRAM_CODE_TTL_MS = 15 * 60 * 1000;
@@ -172,28 +198,28 @@ export async function createTelegramLinkCode(db: Db, userId: string, now: Date) 
 export async function redeemTelegramLinkCode(db: Db, code: string, chat: { id: string; username?: string }, now: Date) {
   const link = await consumeTelegramLink(db, hashCode(code), now.toISOString());
   if (!link) return false;
-  await upsertChannelRow(db, { userId: link.user_id, channel: "telegram", enabled: true, config: { chatId: chat.id, username: chat.username } }, now.toISOString());
+  await upsertChannelRow(db, { userId: link.user_id }, { channel: "telegram", enabled: true, config: { chatId: chat.id, username: chat.username } }, now.toISOString());
   return true;
 }
 
 /** Unlinks the Telegram chat: the channel goes off, and no outstanding /start code can link one again. */
 export async function unlinkTelegram(db: Db, userId: string, now: Date) {
-  const row = await findChannelRow(db, userId, "telegram");
+  const row = await findChannelRow(db, { userId }, "telegram");
   await retireTelegramLinks(db, userId, now.toISOString());
   if (!row) return;
   const config = JSON.parse(row.config) as Record<string, unknown>;
   delete config.chatId;
   delete config.username;
-  await upsertChannelRow(db, { userId, channel: "telegram", enabled: false, config }, now.toISOString());
+  await upsertChannelRow(db, { userId }, { channel: "telegram", enabled: false, config }, now.toISOString());
 }
 
 /** A Discord sign-in proves the Discord ID: it becomes the DM channel's recipient, verified. */
 export async function connectDiscordAccount(db: Db, userId: string, discordUserId: string, now: Date) {
-  const row = await findChannelRow(db, userId, "discord_dm");
+  const row = await findChannelRow(db, { userId }, "discord_dm");
   const saved = row ? (JSON.parse(row.config) as Record<string, unknown>) : {};
   const config: Record<string, unknown> = { ...saved, discordUserId, verifiedDiscordUserId: discordUserId, verifiedVia: "discord" };
   if (saved.discordUserId !== discordUserId) delete config.dmChannelId;
-  await upsertChannelRow(db, { userId, channel: "discord_dm", enabled: Boolean(row?.enabled), config }, now.toISOString());
+  await upsertChannelRow(db, { userId }, { channel: "discord_dm", enabled: Boolean(row?.enabled), config }, now.toISOString());
 }
 
 const DISCORD_CODE_TTL_MS = 15 * 60 * 1000;
@@ -312,14 +338,14 @@ export async function confirmDiscordVerification(deps: Omit<DiscordVerificationD
   }
   if (!(await markDiscordVerificationUsed(db, live.id, iso))) throw new AppError("VALIDATION_FAILED", "That code was already used. Send a new code.");
 
-  const row = await findChannelRow(db, userId, "discord_dm");
+  const row = await findChannelRow(db, { userId }, "discord_dm");
   const saved = row ? (JSON.parse(row.config) as Record<string, unknown>) : {};
   const discordUserId = attempt.discord_user_id;
   const config: Record<string, unknown> = { ...saved, discordUserId, verifiedDiscordUserId: discordUserId, verifiedVia: "code" };
   // The DM channel the code went through is the one with this user.
   if (attempt.dm_channel_id) config.dmChannelId = attempt.dm_channel_id;
   else delete config.dmChannelId;
-  await upsertChannelRow(db, { userId, channel: "discord_dm", enabled: true, config }, iso);
+  await upsertChannelRow(db, { userId }, { channel: "discord_dm", enabled: true, config }, iso);
   return { discordUserId };
 }
 
@@ -332,16 +358,18 @@ const TEST_TIMEOUT_MS = 10_000;
  */
 export async function sendTestNotification(
   s: Pick<Services, "db" | "env" | "mailer" | "clock" | "sendTestLimiter">,
-  user: { id: string; email: string; emailVerified: boolean },
+  ws: WorkspaceAccess,
+  user: { email: string; emailVerified: boolean },
   channel: ChannelName,
 ) {
-  const limit = await s.sendTestLimiter.take(user.id);
+  const owner = channelOwner(ws, channel, true);
+  const limit = await s.sendTestLimiter.take(ws.userId);
   if (!limit.allowed) {
     throw new AppError("RATE_LIMITED", `Too many test notifications: try again in ${limit.retryAfterSeconds} second${limit.retryAfterSeconds === 1 ? "" : "s"}.`, {
       retryAfterSeconds: limit.retryAfterSeconds,
     });
   }
-  const row = await findChannelRow(s.db, user.id, channel);
+  const row = await findChannelRow(s.db, owner, channel);
   const config = channelConfigFor(channel, row?.config ?? null, user.email, user.emailVerified);
   const now = s.clock().toISOString();
   const outcome = await sendVia(
@@ -354,11 +382,11 @@ export async function sendTestNotification(
       tags: ["test"],
       occurredAt: now,
       createdAt: now,
-      eventUrl: `${s.env.APP_URL}/dashboard/settings/notifications`,
+      eventUrl: workspaceLink(s.env.APP_URL, "/dashboard/settings/notifications", ws.slug),
       test: true,
     },
     config,
-    channelContext({ db: s.db, env: s.env, mailer: s.mailer, clock: s.clock, timeoutMs: TEST_TIMEOUT_MS }, user.id, channel),
+    channelContext({ db: s.db, env: s.env, mailer: s.mailer, clock: s.clock, timeoutMs: TEST_TIMEOUT_MS }, owner, channel),
   );
   return outcome.kind === "delivered"
     ? { ok: true as const, statusCode: outcome.statusCode ?? null }

@@ -1,4 +1,5 @@
 import type { Env } from "@/env";
+import type { WorkspacePlan } from "@/server/workspace/workspace.service";
 import type { Db } from "@/server/db/db";
 import type { Plan } from "@/shared/current-user";
 import { PLANS, type PlanLimits } from "@/shared/plans";
@@ -33,12 +34,12 @@ export function quotaState(limit: number, used: number, now: Date): QuotaState {
 }
 
 /** The usage page and GET /api/v1/quota: plan, this month's events against the limit, categories against theirs. */
-export async function getUsage(db: Db, env: Env, account: { userId: string; plan: Plan }, now: Date) {
-  const limits = limitsFor(account.plan, env);
-  const [quota, categories] = await Promise.all([readQuota(db, account.userId, limits.eventsPerMonth, now), countCategories(db, account.userId)]);
-  return { plan: account.plan, quota, categories: { used: categories, limit: limits.categories } };
+export async function getUsage(db: Db, env: Env, ws: WorkspacePlan, now: Date) {
+  const limits = limitsFor(ws.plan, env);
+  const [quota, categories] = await Promise.all([readQuota(db, ws.id, limits.eventsPerMonth, now), countCategories(db, ws.id)]);
+  return { plan: ws.plan, quota, categories: { used: categories, limit: limits.categories } };
 }
 
-export async function readQuota(db: Db, userId: string, limit: number, now: Date): Promise<QuotaState> {
-  return quotaState(limit, await findQuotaUsage(db, userId, quotaPeriod(now).period), now);
+export async function readQuota(db: Db, workspaceId: string, limit: number, now: Date): Promise<QuotaState> {
+  return quotaState(limit, await findQuotaUsage(db, workspaceId, quotaPeriod(now).period), now);
 }

@@ -11,9 +11,9 @@ export type { LiveMessage };
  * stale. `resync` is raised locally when the listener reconnects, since messages sent while
  * it was away are lost and any cached state may be stale.
  */
-export type InternalMessage = { type: "api-key.evict"; keyId: string } | { type: "api-key.evict-account"; authUserId: string } | { type: "resync" };
+export type InternalMessage = { type: "api-key.evict"; keyId: string } | { type: "api-key.evict-workspaces"; workspaceIds: string[] } | { type: "resync" };
 
-type Envelope = { userId: string; message: LiveMessage };
+type Envelope = { workspaceId: string; message: LiveMessage };
 
 const CHANNEL = "pingpilot_live";
 const INTERNAL_CHANNEL = "pingpilot_internal";
@@ -47,7 +47,7 @@ type Pending = { channel: string; payload: string; settle: (err?: unknown) => vo
  */
 export function createRealtimeBus(env: Env, logger: Logger, opts: { reconnect?: ReconnectOptions } = {}) {
   const local = new EventEmitter().setMaxListeners(0);
-  const dispatch = (e: Envelope) => local.emit(e.userId, e.message);
+  const dispatch = (e: Envelope) => local.emit(e.workspaceId, e.message);
   const dispatchInternal = (m: InternalMessage) => local.emit(INTERNAL_EVENT, m);
   const reconnect = opts.reconnect ?? DEFAULT_RECONNECT;
   const url = env.database.dialect === "postgres" ? env.database.url : undefined;
@@ -209,17 +209,17 @@ export function createRealtimeBus(env: Env, logger: Logger, opts: { reconnect?: 
   }
 
   return {
-    publish(userId: string, message: LiveMessage) {
-      const envelope: Envelope = { userId, message };
+    publish(workspaceId: string, message: LiveMessage) {
+      const envelope: Envelope = { workspaceId, message };
       if (!listener) return dispatch(envelope);
       notifyOnListener(CHANNEL, JSON.stringify(envelope)).catch((err: unknown) => {
         logger.warn({ err }, "live publish failed; delivering in process only");
         dispatch(envelope);
       });
     },
-    subscribe(userId: string, fn: (message: LiveMessage) => void) {
-      local.on(userId, fn);
-      return () => void local.off(userId, fn);
+    subscribe(workspaceId: string, fn: (message: LiveMessage) => void) {
+      local.on(workspaceId, fn);
+      return () => void local.off(workspaceId, fn);
     },
     /**
      * Applied on this instance before it resolves, then sent to every other instance

@@ -12,16 +12,16 @@ import type { Plan } from "@/shared/current-user";
 const UNSENT = ["PENDING", "SENDING"] as const;
 
 /**
- * Up to `limit` events of users on `plans` accepted before `cutoff`, except those with an unsent
- * delivery. Users drive the join: one seek per user on event (user_id, created_at, id), so the
- * cost follows the plan's users and the expired rows, not the table's size, and needs no sort.
+ * Up to `limit` events of workspaces on `plans` accepted before `cutoff`, except those with an unsent
+ * delivery. Workspaces drive the join: one seek per workspace on event (workspace_id, created_at, id), so the
+ * cost follows the plan's workspaces and the expired rows, not the table's size, and needs no sort.
  */
 export async function findExpiredEvents(db: Db, r: { plans: Plan[]; cutoff: string; limit: number }) {
   const rows = await db
-    .selectFrom("user")
-    .innerJoin("event", "event.user_id", "user.id")
+    .selectFrom("workspace")
+    .innerJoin("event", "event.workspace_id", "workspace.id")
     .select(["event.id", "event.category_id", "event.created_at"])
-    .where("user.plan", "in", r.plans)
+    .where("workspace.plan", "in", r.plans)
     .where("event.created_at", "<", r.cutoff)
     .where((eb) => eb.not(eb.exists(eb.selectFrom("delivery").select("delivery.id").whereRef("delivery.event_id", "=", "event.id").where("delivery.status", "in", UNSENT))))
     .limit(r.limit)
@@ -56,15 +56,15 @@ export async function deleteEvents(db: Db, ids: string[]) {
 }
 
 /**
- * Deletes up to `limit` Idempotency-Key records of users on `plans` written before `cutoff` (they
+ * Deletes up to `limit` Idempotency-Key records of workspaces on `plans` written before `cutoff` (they
  * name events that are gone; a key replays for 24 hours only). Row values select the batch on
- * both dialects; index idempotency_record (user_id, created_at) makes it one seek per user.
+ * both dialects; index idempotency_record (workspace_id, created_at) makes it one seek per workspace.
  */
 export async function deleteExpiredIdempotencyRecords(db: Db, r: { plans: Plan[]; cutoff: string; limit: number }) {
   const { rows, numAffectedRows } = await sql`
-    delete from idempotency_record where (user_id, key) in (
-      select r.user_id, r.key from "user" u join idempotency_record r on r.user_id = u.id
-      where u.plan in (${sql.join(r.plans)}) and r.created_at < ${r.cutoff}
+    delete from idempotency_record where (workspace_id, key) in (
+      select r.workspace_id, r.key from workspace w join idempotency_record r on r.workspace_id = w.id
+      where w.plan in (${sql.join(r.plans)}) and r.created_at < ${r.cutoff}
       limit ${r.limit})`.execute(db);
   return Number(numAffectedRows ?? rows.length);
 }

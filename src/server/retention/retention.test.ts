@@ -24,8 +24,8 @@ type Account = { id: string; cookie: string; categories: Record<string, string> 
 
 async function account(email: string, plan: Plan, categories: string[]): Promise<Account> {
   const { cookie } = await t.signUp(email);
-  const id = (await t.db.selectFrom("user").select("id").where("email", "=", email).executeTakeFirstOrThrow()).id;
-  await t.db.updateTable("user").set({ plan }).where("id", "=", id).execute();
+  const { id } = await t.ownerAccess(email);
+  await t.db.updateTable("workspace").set({ plan }).where("id", "=", id).execute();
   const ids: Record<string, string> = {};
   for (const name of categories) {
     const { data, error } = await t.trpc("category.create", cookie, { name, color: "#FFEB3B" });
@@ -39,7 +39,7 @@ async function account(email: string, plan: Plan, categories: string[]): Promise
 async function addEvents(owner: Account, category: string, rows: [string, Record<string, string | number | boolean>?][]) {
   const values = rows.map(([time, fields]) => ({
     id: newId(),
-    user_id: owner.id,
+    workspace_id: owner.id,
     category_id: owner.categories[category]!,
     description: `A ${category} event`,
     fields: JSON.stringify(fields ?? {}),
@@ -53,10 +53,13 @@ async function addEvents(owner: Account, category: string, rows: [string, Record
   return values.map((v) => v.id);
 }
 
-async function addDelivery(eventId: string, userId: string, status: DeliveryStatus, attempts: number) {
+async function addDelivery(eventId: string, workspaceId: string, status: DeliveryStatus, attempts: number) {
   const id = newId();
   const when = "2027-01-10T00:00:00.000Z";
-  await t.db.insertInto("delivery").values({ id, event_id: eventId, user_id: userId, channel: "webhook", status, attempts, next_attempt_at: when, created_at: when, updated_at: when }).execute();
+  await t.db
+    .insertInto("delivery")
+    .values({ id, event_id: eventId, workspace_id: workspaceId, recipient_id: null, channel: "webhook", status, attempts, next_attempt_at: when, created_at: when, updated_at: when })
+    .execute();
   for (let i = 1; i <= attempts; i++) {
     await t.db
       .insertInto("delivery_attempt")
@@ -66,15 +69,15 @@ async function addDelivery(eventId: string, userId: string, status: DeliveryStat
   return id;
 }
 
-const eventTimes = async (userId: string, category?: string) => {
-  let q = t.db.selectFrom("event").select("created_at").where("user_id", "=", userId);
+const eventTimes = async (workspaceId: string, category?: string) => {
+  let q = t.db.selectFrom("event").select("created_at").where("workspace_id", "=", workspaceId);
   if (category) q = q.where("category_id", "=", category);
   const rows = await q.orderBy("created_at").execute();
   return rows.map((r) => new Date(r.created_at).toISOString());
 };
-const count = async (table: "delivery" | "delivery_attempt" | "idempotency_record", userId?: string) => {
+const count = async (table: "delivery" | "delivery_attempt" | "idempotency_record", workspaceId?: string) => {
   let q = t.db.selectFrom(table).select((eb) => eb.fn.countAll().as("n"));
-  if (userId && table !== "delivery_attempt") q = q.where("user_id", "=", userId);
+  if (workspaceId && table !== "delivery_attempt") q = q.where("workspace_id", "=", workspaceId);
   return Number((await q.executeTakeFirstOrThrow()).n);
 };
 
@@ -115,7 +118,7 @@ beforeAll(async () => {
   ]);
 
   // Idempotency-Key records: expired ones with the old events, a live one today.
-  const record = (userId: string, key: string, createdAt: string) => ({ user_id: userId, key, event_id: newId(), response: "{}", created_at: createdAt });
+  const record = (workspaceId: string, key: string, createdAt: string) => ({ workspace_id: workspaceId, key, event_id: newId(), response: "{}", created_at: createdAt });
   await t.db
     .insertInto("idempotency_record")
     .values([record(free.id, "old", "2027-01-20T10:00:00.000Z"), record(free.id, "today", "2027-03-15T09:00:00.000Z"), record(pro.id, "pro-old", "2027-01-20T10:00:00.000Z")])
@@ -176,7 +179,7 @@ describe("retention per plan", () => {
     expect(await eventTimes(free.id, free.categories.sale)).toEqual([FREE_CUTOFF, "2027-03-01T08:00:00.000Z", "2027-03-15T09:00:00.000Z"]);
     // Jan 5 and Jan 6 have a PENDING / SENDING delivery: kept with it.
     expect(await eventTimes(free.id, free.categories.bug)).toEqual(["2027-01-05T10:00:00.000Z", "2027-01-06T10:00:00.000Z"]);
-    expect(await t.db.selectFrom("delivery").select("status").where("user_id", "=", free.id).orderBy("status").execute()).toEqual([{ status: "PENDING" }, { status: "SENDING" }]);
+    expect(await t.db.selectFrom("delivery").select("status").where("workspace_id", "=", free.id).orderBy("status").execute()).toEqual([{ status: "PENDING" }, { status: "SENDING" }]);
     // The FAILED delivery's 8 attempts and the DELIVERED one's 2 went with their events.
     expect(await count("delivery_attempt")).toBe(attemptsBefore - 10);
     // PRO keeps a year: only the event from before 15 March 2026 went.

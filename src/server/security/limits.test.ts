@@ -72,7 +72,11 @@ describe.each(limitImplementations(() => t.db))("rate limiter ($name)", (impl) =
   it("the API key limiter answers like the others for an active key", async () => {
     const email = `bucket-${impl.name}@example.com`;
     await t.signUpWithKey(email);
-    const { id } = await t.db.selectFrom("api_key").innerJoin("user", "user.id", "api_key.user_id").select("api_key.id").where("user.email", "=", email).executeTakeFirstOrThrow();
+    const { id } = await t.db
+      .selectFrom("api_key")
+      .select("api_key.id")
+      .where("api_key.workspace_id", "=", (await t.ownerAccess(email)).id)
+      .executeTakeFirstOrThrow();
     const limiter = impl.apiKeyRateLimiter({ perSecond: 1, burst: 2 }, () => 7_000);
     expect(await limiter.take(id)).toEqual({ allowed: true, limit: 2, remaining: 1, retryAfterSeconds: 0 });
     expect(await limiter.take(id)).toEqual({ allowed: true, limit: 2, remaining: 0, retryAfterSeconds: 0 });
@@ -158,7 +162,11 @@ describe.runIf(dialectUnderTest() === "postgres")("on PostgreSQL", () => {
   it("a revoked key, or one of a deleted account, gets no token: undefined, in the same statement", async () => {
     const { createPgApiKeyRateLimiter } = await import("./limits.postgres");
     const u = await t.signUpWithKey("guard@example.com");
-    const keyRow = await t.db.selectFrom("api_key").innerJoin("user", "user.id", "api_key.user_id").select("api_key.id").where("user.email", "=", "guard@example.com").executeTakeFirstOrThrow();
+    const keyRow = await t.db
+      .selectFrom("api_key")
+      .select("api_key.id")
+      .where("api_key.workspace_id", "=", (await t.ownerAccess("guard@example.com")).id)
+      .executeTakeFirstOrThrow();
     const limiter = createPgApiKeyRateLimiter({ db: t.db, now: () => 1_000, onError: (err) => expect.fail(String(err)) }, { perSecond: 1, burst: 5 });
     expect((await limiter.take(keyRow.id))?.allowed).toBe(true);
     await t.db.updateTable("api_key").set({ revoked_at: new Date().toISOString() }).where("id", "=", keyRow.id).execute();
@@ -169,7 +177,11 @@ describe.runIf(dialectUnderTest() === "postgres")("on PostgreSQL", () => {
 
     const other = await t.signUpWithKey("guard-deleted@example.com");
     expect((await t.api("/api/v1/quota", other.key)).status).toBe(200);
-    await t.db.deleteFrom("user").where("email", "=", "guard-deleted@example.com").execute();
+    // Deleting an account deletes the workspaces it owns, with their keys.
+    await t.db
+      .deleteFrom("workspace")
+      .where("id", "=", (await t.ownerAccess("guard-deleted@example.com")).id)
+      .execute();
     // The cache still holds the key (nothing told it); the rate-limit statement refuses it.
     expect((await t.api("/api/v1/quota", other.key)).status).toBe(401);
   });

@@ -1,8 +1,8 @@
 import type { Db } from "@/server/db/db";
+import type { WorkspacePlan } from "@/server/workspace/workspace.service";
 import { AppError } from "@/server/errors";
 import { retentionCutoff } from "@/server/retention/retention.service";
 import type { Services } from "@/server/services";
-import type { Plan } from "@/shared/current-user";
 import { getCategoryByNameOrThrow, toCategoryDto } from "@/server/category/category.service";
 import { closedDaysWithin, DAY_MS, dayRollups, mergeFieldTotals } from "./rollup.service";
 import { countEventsByBucket, countEventsInRange, fieldTotalsInRange, type FieldTotals, type Range } from "./stats.queries";
@@ -35,10 +35,10 @@ async function liveAggregate(db: Db, categoryId: string, r: Range, unit: "hour" 
  * whole range (not just the rows on screen), the field names seen, and counts per hour/day.
  * Closed days come from the daily rollups; the open edges (today, partial days) from the events.
  */
-export async function getCategoryStats(db: Db, userId: string, name: string, from: Date, to: Date, now: Date, keptSince?: Date) {
+export async function getCategoryStats(db: Db, workspaceId: string, name: string, from: Date, to: Date, now: Date, keptSince?: Date) {
   if (!(from < to)) throw new AppError("VALIDATION_FAILED", "The range must end after it starts.");
   if (to.getTime() - from.getTime() > MAX_RANGE_MS) throw new AppError("VALIDATION_FAILED", "Pick a range of at most 400 days.");
-  const category = await getCategoryByNameOrThrow(db, userId, name);
+  const category = await getCategoryByNameOrThrow(db, workspaceId, name);
   // Days before `keptSince` have no raw events left, only their rollups: count them by day.
   const unit = keptSince && from < keptSince ? "day" : bucketUnitFor(from, to);
   const closed = unit === "day" ? closedDaysWithin(from, to, now) : undefined;
@@ -80,10 +80,10 @@ export async function getCategoryStats(db: Db, userId: string, name: string, fro
   };
 }
 
-/** The category page for an account: its plan's retention decides which days are read from rollups only. */
-export function getAccountCategoryStats(s: Pick<Services, "db" | "env" | "clock">, account: { userId: string; plan: Plan }, name: string, from: Date, to: Date) {
+/** The category page for a workspace: its plan's retention decides which days are read from rollups only. */
+export function getAccountCategoryStats(s: Pick<Services, "db" | "env" | "clock">, ws: WorkspacePlan, name: string, from: Date, to: Date) {
   const now = s.clock();
-  return getCategoryStats(s.db, account.userId, name, from, to, now, retentionCutoff(account.plan, s.env, now));
+  return getCategoryStats(s.db, ws.id, name, from, to, now, retentionCutoff(ws.plan, s.env, now));
 }
 
 /** Sums of decimals added across days drift in binary floating point; keep 10 decimals. */

@@ -4,7 +4,7 @@ import { startTestApp, type TestApp } from "../../../tests/support/test-app";
 import { getCategoryStats } from "./stats.service";
 
 let t: TestApp;
-let userId: string;
+let workspaceId: string;
 let cookie: string;
 const at = (iso: string) => new Date(iso);
 const NOW = at("2026-11-28T12:00:00Z");
@@ -25,17 +25,17 @@ beforeAll(async () => {
   t = await startTestApp({ env: { API_RATE_LIMIT_BURST: "100000", API_RATE_LIMIT_PER_SECOND: "100000" }, clock: { now: NOW.getTime() } });
   const u = await t.signUpWithKey("stats@example.com");
   cookie = u.cookie;
-  userId = (await t.db.selectFrom("user").select("id").where("email", "=", "stats@example.com").executeTakeFirstOrThrow()).id;
+  workspaceId = (await t.ownerAccess("stats@example.com")).id;
   await t.trpc("category.create", cookie, { name: "sale", color: "#FFEB3B" });
   await t.trpc("category.create", cookie, { name: "other", color: "#FF6B6B" });
-  for (const [time, fields] of EVENTS) await recordEvent(t.db, { userId, eventLimit: 1000 }, { category: "sale", fields }, at(time));
-  await recordEvent(t.db, { userId, eventLimit: 1000 }, { category: "other", fields: { amount: 99999 } }, at("2026-11-28T01:00:00.000Z"));
+  for (const [time, fields] of EVENTS) await recordEvent(t.db, { workspaceId, eventLimit: 1000 }, { category: "sale", fields }, at(time));
+  await recordEvent(t.db, { workspaceId, eventLimit: 1000 }, { category: "other", fields: { amount: 99999 } }, at("2026-11-28T01:00:00.000Z"));
 });
 afterAll(() => t.close());
 
 describe("category stats (in SQL)", () => {
   it("a month: total, every field seen, sums over numbers only, day buckets from the month start", async () => {
-    const s = await getCategoryStats(t.db, userId, "sale", at("2026-11-01T00:00:00Z"), at("2026-12-01T00:00:00Z"), NOW);
+    const s = await getCategoryStats(t.db, workspaceId, "sale", at("2026-11-01T00:00:00Z"), at("2026-12-01T00:00:00Z"), NOW);
     expect(s.total).toBe(6);
     expect(s.fields).toEqual(["amount", "coupon", "note", "plan", "seats", "trial"]);
     expect(s.sums).toEqual([
@@ -49,7 +49,7 @@ describe("category stats (in SQL)", () => {
   });
 
   it("today starts exactly at midnight UTC; hour buckets", async () => {
-    const s = await getCategoryStats(t.db, userId, "sale", at("2026-11-28T00:00:00Z"), at("2026-11-29T00:00:00Z"), NOW);
+    const s = await getCategoryStats(t.db, workspaceId, "sale", at("2026-11-28T00:00:00Z"), at("2026-11-29T00:00:00Z"), NOW);
     expect(s.total).toBe(2);
     expect(s.sums).toEqual([
       { field: "amount", sum: 8, count: 2 },
@@ -64,13 +64,13 @@ describe("category stats (in SQL)", () => {
   });
 
   it("the day before ends just before midnight", async () => {
-    const s = await getCategoryStats(t.db, userId, "sale", at("2026-11-27T00:00:00Z"), at("2026-11-28T00:00:00Z"), NOW);
+    const s = await getCategoryStats(t.db, workspaceId, "sale", at("2026-11-27T00:00:00Z"), at("2026-11-28T00:00:00Z"), NOW);
     expect(s.total).toBe(1);
     expect(s.sums).toEqual([{ field: "seats", sum: 3, count: 1 }]);
   });
 
   it("an empty range has zero buckets filled in and no sums", async () => {
-    const s = await getCategoryStats(t.db, userId, "sale", at("2026-11-20T00:00:00Z"), at("2026-11-22T00:00:00Z"), NOW);
+    const s = await getCategoryStats(t.db, workspaceId, "sale", at("2026-11-20T00:00:00Z"), at("2026-11-22T00:00:00Z"), NOW);
     expect(s.total).toBe(0);
     expect(s.sums).toEqual([]);
     expect(s.buckets).toHaveLength(48);
@@ -91,14 +91,14 @@ describe("category stats (in SQL)", () => {
 describe("dashboard cards (one grouped query each)", () => {
   it("count this month's events, the last ping and the distinct field names of this month", async () => {
     const { listCategories } = await import("@/server/category/category.service");
-    const cards = await listCategories(t.db, userId, at("2026-11-28T12:00:00Z"));
+    const cards = await listCategories(t.db, workspaceId, at("2026-11-28T12:00:00Z"));
     const sale = cards.find((c) => c.name === "sale")!;
     expect(sale.eventsThisMonth).toBe(6);
     expect(sale.lastEventAt).toBe("2026-11-28T09:15:00.000Z");
     // amount, plan, trial, coupon, seats, note (the October event's fields do not count)
     expect(sale.fieldsThisMonth).toBe(6);
     expect(cards.find((c) => c.name === "other")).toMatchObject({ eventsThisMonth: 1, fieldsThisMonth: 1 });
-    const december = await listCategories(t.db, userId, at("2026-12-02T00:00:00Z"));
+    const december = await listCategories(t.db, workspaceId, at("2026-12-02T00:00:00Z"));
     expect(december.find((c) => c.name === "sale")).toMatchObject({ eventsThisMonth: 0, fieldsThisMonth: 0, lastEventAt: "2026-11-28T09:15:00.000Z" });
   });
 });
@@ -108,8 +108,8 @@ describe("daily rollups", () => {
     const now = NOW;
     const from = at("2026-11-01T00:00:00Z");
     const to = at("2026-12-01T00:00:00Z");
-    const live = await getCategoryStats(t.db, userId, "sale", from, to, now);
-    const saleId = (await t.db.selectFrom("category").select("id").where("name", "=", "sale").where("user_id", "=", userId).executeTakeFirstOrThrow()).id;
+    const live = await getCategoryStats(t.db, workspaceId, "sale", from, to, now);
+    const saleId = (await t.db.selectFrom("category").select("id").where("name", "=", "sale").where("workspace_id", "=", workspaceId).executeTakeFirstOrThrow()).id;
     const stored = await t.db.selectFrom("category_day").selectAll().where("category_id", "=", saleId).orderBy("day").execute();
     // Nov 1 … Nov 27 are closed at noon on Nov 28; today is not rolled up.
     expect(stored.map((r) => r.day)).toEqual(Array.from({ length: 27 }, (_, i) => `2026-11-${String(i + 1).padStart(2, "0")}`));
@@ -121,16 +121,16 @@ describe("daily rollups", () => {
     });
     // The stored rollup is what later reads use (proved by editing it), and the same as live.
     await t.db.updateTable("category_day").set({ events: 102 }).where("category_id", "=", saleId).where("day", "=", "2026-11-01").execute();
-    const again = await getCategoryStats(t.db, userId, "sale", from, to, now);
+    const again = await getCategoryStats(t.db, workspaceId, "sale", from, to, now);
     expect(again.total).toBe(live.total + 100);
     await t.db.updateTable("category_day").set({ events: 2 }).where("category_id", "=", saleId).where("day", "=", "2026-11-01").execute();
-    expect(await getCategoryStats(t.db, userId, "sale", from, to, now)).toEqual(live);
+    expect(await getCategoryStats(t.db, workspaceId, "sale", from, to, now)).toEqual(live);
   });
 
   it("go with their category", async () => {
     const { data } = await t.trpc("category.create", cookie, { name: "temp", color: "#000000" });
-    await recordEvent(t.db, { userId, eventLimit: 1000 }, { category: "temp", fields: { x: 1 } }, at("2026-11-10T10:00:00Z"));
-    await getCategoryStats(t.db, userId, "temp", at("2026-11-01T00:00:00Z"), at("2026-12-01T00:00:00Z"), at("2026-11-28T12:00:00Z"));
+    await recordEvent(t.db, { workspaceId, eventLimit: 1000 }, { category: "temp", fields: { x: 1 } }, at("2026-11-10T10:00:00Z"));
+    await getCategoryStats(t.db, workspaceId, "temp", at("2026-11-01T00:00:00Z"), at("2026-12-01T00:00:00Z"), at("2026-11-28T12:00:00Z"));
     expect((await t.db.selectFrom("category_day").select("day").where("category_id", "=", data.id).execute()).length).toBeGreaterThan(0);
     await t.trpc("category.delete", cookie, { id: data.id });
     expect(await t.db.selectFrom("category_day").select("day").where("category_id", "=", data.id).execute()).toEqual([]);
@@ -140,7 +140,7 @@ describe("daily rollups", () => {
 describe("rollup job", () => {
   it("computes the last closed days of categories with events ahead of the first visit", async () => {
     const { startRollupJob } = await import("./rollup.job");
-    const saleId = (await t.db.selectFrom("category").select("id").where("name", "=", "sale").where("user_id", "=", userId).executeTakeFirstOrThrow()).id;
+    const saleId = (await t.db.selectFrom("category").select("id").where("name", "=", "sale").where("workspace_id", "=", workspaceId).executeTakeFirstOrThrow()).id;
     await t.db.deleteFrom("category_day").execute();
     t.services.clock = () => at("2026-11-29T06:00:00Z");
     const job = startRollupJob(t.services);

@@ -77,5 +77,6 @@ export const router = t.router;
 export const publicProcedure = t.procedure.use(mapAppErrors);
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
-  return next({ ctx: { ...ctx, session: ctx.session, user: ctx.session.user } });
+  if (ctx.session.workspaceRefused) throw new TRPCError({ code: "NOT_FOUND", message: "This workspace is not available to you. Reload the page to open your own." });
+  return next({ ctx: { ...ctx, session: ctx.session, user: ctx.session.user, workspace: ctx.session.workspace } });
 });

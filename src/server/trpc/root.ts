@@ -6,6 +6,7 @@ import { notificationRouter } from "@/server/notification/notification.router";
 import { quotaRouter } from "@/server/quota/quota.router";
 import { statsRouter } from "@/server/stats/stats.router";
 import { userRouter } from "@/server/user/user.router";
+import { workspaceRouter } from "@/server/workspace/workspace.router";
 import { publicProcedure, router } from "./init";
 
 export const appRouter = router({
@@ -18,6 +19,7 @@ export const appRouter = router({
   notification: notificationRouter,
   quota: quotaRouter,
   stats: statsRouter,
+  workspace: workspaceRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,5 +1,4 @@
 import type { Db } from "@/server/db/db";
-import type { Plan } from "@/server/db/types";
 
 export function findUserByExternalId(db: Db, externalId: string) {
   return db.selectFrom("user").selectAll().where("external_id", "=", externalId).executeTakeFirst();
@@ -14,10 +13,10 @@ export function findUserByEmail(db: Db, email: string) {
  * when inserted. No conflict target on purpose: two concurrent sign-up completions collide on
  * either unique index (external_id or email), and both must mean "someone else inserted it".
  */
-export function insertUserIfAbsent(db: Db, row: { id: string; externalId: string; email: string; name: string; plan: Plan }, now: string) {
+export function insertUserIfAbsent(db: Db, row: { id: string; externalId: string; email: string; name: string }, now: string) {
   return db
     .insertInto("user")
-    .values({ id: row.id, external_id: row.externalId, email: row.email, name: row.name, plan: row.plan, created_at: now, updated_at: now })
+    .values({ id: row.id, external_id: row.externalId, email: row.email, name: row.name, created_at: now, updated_at: now })
     .onConflict((oc) => oc.doNothing())
     .returningAll()
     .executeTakeFirst();

@@ -15,7 +15,13 @@ describe("ensureAppUser", () => {
     expect(new Set(users.map((u) => u.id)).size).toBe(1);
     const rows = await t.db.selectFrom("user").selectAll().where("external_id", "=", "auth-concurrent").execute();
     expect(rows).toHaveLength(1);
-    expect(await t.db.selectFrom("api_key").selectAll().where("user_id", "=", rows[0]!.id).execute()).toHaveLength(1);
+    expect(
+      await t.db
+        .selectFrom("api_key")
+        .selectAll()
+        .where("workspace_id", "=", (await t.ownerAccess("concurrent@example.com")).id)
+        .execute(),
+    ).toHaveLength(1);
   });
 
   it("re-links a user left behind by a deleted identity instead of blocking the email", async () => {

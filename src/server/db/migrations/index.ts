@@ -8,6 +8,7 @@ import * as createCategoryDay from "./20261128_create_category_day";
 import * as createDiscordVerification from "./20261201_create_discord_verification";
 import * as addIdempotencyRecordTimeIndex from "./20261202_add_idempotency_record_time_index";
 import * as createLimitTables from "./20261202_create_limit_tables";
+import * as workspaces from "./20261203_workspaces";
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   "20261201_01_create_discord_verification": createDiscordVerification,
   "20261202_01_add_idempotency_record_time_index": addIdempotencyRecordTimeIndex,
   "20261202_02_create_limit_tables": createLimitTables,
+  "20261203_01_workspaces": workspaces,
 };

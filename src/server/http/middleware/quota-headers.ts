@@ -1,7 +1,8 @@
 import type { MiddlewareHandler } from "hono";
+import { keyAccess } from "@/server/api-key/api-key.service";
+import type { WorkspacePlan } from "@/server/workspace/workspace.service";
 import { limitsFor, readQuota, type QuotaState } from "@/server/quota/quota.service";
 import type { Services } from "@/server/services";
-import type { Plan } from "@/shared/current-user";
 import type { ApiKeyVars } from "./api-key-auth";
 
 export type QuotaVars = ApiKeyVars & { Variables: { quota?: QuotaState } };
@@ -23,13 +24,13 @@ export function quotaHeaders(s: Services): MiddlewareHandler<QuotaVars> {
   return async (c, next) => {
     await next();
     if (c.get("quota")) return;
-    for (const [name, value] of await currentQuotaHeaders(s, c.get("apiKey"))) c.res.headers.set(name, value);
+    for (const [name, value] of await currentQuotaHeaders(s, keyAccess(c.get("apiKey")))) c.res.headers.set(name, value);
   };
 }
 
-/** The quota headers of an owner as the database has them now. */
-export async function currentQuotaHeaders(s: Services, owner: { userId: string; plan: Plan }) {
-  return quotaHeaderValues(await readQuota(s.db, owner.userId, limitsFor(owner.plan, s.env).eventsPerMonth, s.clock()));
+/** The quota headers of a workspace as the database has them now. */
+export async function currentQuotaHeaders(s: Services, ws: WorkspacePlan) {
+  return quotaHeaderValues(await readQuota(s.db, ws.id, limitsFor(ws.plan, s.env).eventsPerMonth, s.clock()));
 }
 
 /** Records the quota on the context and sets its headers on the coming response. */

@@ -23,15 +23,16 @@ export const MAX_STREAMS_PER_USER = 10;
 export const MAX_QUEUED_MESSAGES = 256;
 
 /**
- * GET /api/stream: server-sent events for the signed-in user (new events, delivery status
- * changes). Behind the session guard like every /api route; the browser's EventSource
+ * GET /api/stream: server-sent events for the workspace the signed-in member views (new events,
+ * delivery status changes), named by `?workspace=<slug>` (EventSource sends no headers). Behind the session guard like every /api route; the browser's EventSource
  * reconnects by itself.
  */
 export function streamRoutes(s: Services) {
   const openStreams = new Map<string, number>();
 
   return new Hono<Vars>().get("/", (c) => {
-    const userId = c.get("session")!.user.id;
+    const { user, workspace } = c.get("session")!;
+    const userId = user.id;
     const open = openStreams.get(userId) ?? 0;
     if (open >= MAX_STREAMS_PER_USER) {
       c.header("Retry-After", "30");
@@ -52,7 +53,9 @@ export function streamRoutes(s: Services) {
     return streamSSE(c, async (stream) => {
       const queue: string[] = [];
       let wake: (() => void) | undefined;
-      const unsubscribe = s.realtime.subscribe(userId, (message) => {
+      const unsubscribe = s.realtime.subscribe(workspace.id, (message) => {
+        // Removed from the workspace (or left it): this stream ends; a reconnect opens one they belong to.
+        if (message.type === "member.removed" && message.userId === userId) return void stream.abort();
         if (queue.length >= MAX_QUEUED_MESSAGES) {
           queue.length = 0;
           stream.abort();

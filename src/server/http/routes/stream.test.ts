@@ -10,10 +10,10 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 /** Publishes `count` messages to the user and waits until the bus has handed every one to its subscribers. */
-async function publishMany(userId: string, count: number) {
+async function publishMany(workspaceId: string, count: number) {
   let heard = 0;
-  const unsubscribe = t.services.realtime.subscribe(userId, () => void heard++);
-  for (let i = 0; i < count; i++) t.services.realtime.publish(userId, { type: "event.created", eventId: `e${i}`, category: "sale", createdAt: new Date(0).toISOString() });
+  const unsubscribe = t.services.realtime.subscribe(workspaceId, () => void heard++);
+  for (let i = 0; i < count; i++) t.services.realtime.publish(workspaceId, { type: "event.created", eventId: `e${i}`, category: "sale", createdAt: new Date(0).toISOString() });
   while (heard < count) await new Promise((r) => setTimeout(r, 10));
   unsubscribe();
 }
@@ -40,11 +40,11 @@ async function drain(res: Response, timeoutMs: number) {
 
 it("a client that stops reading is cut off after a bounded queue, instead of the server holding every message", async () => {
   const { cookie } = await t.signUp("slow-reader@example.com");
-  const userId = (await t.trpc("user.me", cookie, undefined, "query")).data.id as string;
+  const workspaceId = (await t.ownerAccess("slow-reader@example.com")).id;
   const res = await t.request("/api/stream", { cookie });
   expect(res.status).toBe(200);
   // Nobody reads while these arrive, so they pile up in the stream's queue.
-  await publishMany(userId, MAX_QUEUED_MESSAGES * 4);
+  await publishMany(workspaceId, MAX_QUEUED_MESSAGES * 4);
   const { messages, ended } = await drain(res, 5_000);
   expect(ended).toBe(true);
   expect(messages).toBeLessThanOrEqual(MAX_QUEUED_MESSAGES);
@@ -52,10 +52,10 @@ it("a client that stops reading is cut off after a bounded queue, instead of the
 
 it("a client that keeps up gets every message", async () => {
   const { cookie } = await t.signUp("fast-reader@example.com");
-  const userId = (await t.trpc("user.me", cookie, undefined, "query")).data.id as string;
+  const workspaceId = (await t.ownerAccess("fast-reader@example.com")).id;
   const res = await t.request("/api/stream", { cookie });
   const count = MAX_QUEUED_MESSAGES - 1;
-  await publishMany(userId, count);
+  await publishMany(workspaceId, count);
   const { messages, ended } = await drain(res, 1_500);
   expect(ended).toBe(false);
   expect(messages).toBe(count);

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { ApiKeyOwner } from "@/server/api-key/api-key.service";
+import { keyAccess, type ApiKeyOwner } from "@/server/api-key/api-key.service";
 import { AppError } from "@/server/errors";
 import { ingestEvent, ingestEvents, type BatchItem } from "@/server/event/event.service";
 import type { QuotaState } from "@/server/quota/quota.service";
@@ -76,7 +76,7 @@ function endpoint(s: Services, maxBytes: number, work: (c: Context, owner: ApiKe
       done = failure(error);
     }
     try {
-      for (const [name, value] of done.quota ? quotaHeaderValues(done.quota) : await currentQuotaHeaders(s, owner)) headers[name] = value;
+      for (const [name, value] of done.quota ? quotaHeaderValues(done.quota) : await currentQuotaHeaders(s, keyAccess(owner))) headers[name] = value;
     } catch (error) {
       done = failure(error);
     }
@@ -92,7 +92,7 @@ function single(s: Services) {
     if (idempotencyKey !== undefined && (idempotencyKey.length < 1 || idempotencyKey.length > 255)) {
       throw new AppError("VALIDATION_FAILED", "Idempotency-Key must be 1–255 characters.", [{ field: "Idempotency-Key", message: "1–255 characters" }]);
     }
-    const { event, quota, replayed } = await ingestEvent(s, owner, { ...input, occurredAt: input.timestamp }, idempotencyKey);
+    const { event, quota, replayed } = await ingestEvent(s, keyAccess(owner), { ...input, occurredAt: input.timestamp }, idempotencyKey);
     return { status: 202, body: event, quota, headers: replayed ? [["Idempotent-Replayed", "true"]] : undefined };
   });
 }
@@ -123,7 +123,7 @@ function batch(s: Services) {
         throw error;
       }
     });
-    const outcomes = await ingestEvents(s, owner, items);
+    const outcomes = await ingestEvents(s, keyAccess(owner), items);
     let quota: QuotaState | undefined;
     const results = outcomes.map((outcome) => {
       if ("ok" in outcome) {

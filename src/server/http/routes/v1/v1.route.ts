@@ -1,4 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { keyAccess } from "@/server/api-key/api-key.service";
 import { createCategory, listCategories } from "@/server/category/category.service";
 import { getEventOrThrow, listEvents } from "@/server/event/event.service";
 import { getUsage } from "@/server/quota/quota.service";
@@ -26,7 +27,7 @@ export function v1Routes(s: Services) {
     const owner = c.get("apiKey");
     const q = parse(ListEventsQuery, c.req.query());
     const page = await listEvents(s.db, {
-      userId: owner.userId,
+      workspaceId: owner.workspaceId,
       categoryName: q.category,
       from: q.from ? new Date(q.from) : undefined,
       to: q.to ? new Date(q.to) : undefined,
@@ -36,10 +37,10 @@ export function v1Routes(s: Services) {
     return c.json(page);
   });
 
-  app.get("/events/:id", async (c) => c.json(await getEventOrThrow(s.db, c.get("apiKey").userId, c.req.param("id").slice(0, 64))));
+  app.get("/events/:id", async (c) => c.json(await getEventOrThrow(s.db, c.get("apiKey").workspaceId, c.req.param("id").slice(0, 64))));
 
   app.get("/categories", async (c) => {
-    const rows = await listCategories(s.db, c.get("apiKey").userId, s.clock());
+    const rows = await listCategories(s.db, c.get("apiKey").workspaceId, s.clock());
     return c.json({ data: rows.map(({ id, name, color, emoji, createdAt }) => ({ id, name, color, emoji, createdAt })) });
   });
 
@@ -47,12 +48,12 @@ export function v1Routes(s: Services) {
     const owner = c.get("apiKey");
     const body = parse(CreateCategoryBody, await readJsonBody(c));
     const color = body.color ?? PRESET_COLORS[Math.floor(Math.random() * PRESET_COLORS.length)]!;
-    const category = await createCategory(s, owner, { name: body.name, color, emoji: body.emoji ?? null });
+    const category = await createCategory(s, keyAccess(owner), { name: body.name, color, emoji: body.emoji ?? null });
     return c.json(category, 201);
   });
 
   app.get("/quota", async (c) => {
-    const { plan, quota, categories } = await getUsage(s.db, s.env, c.get("apiKey"), s.clock());
+    const { plan, quota, categories } = await getUsage(s.db, s.env, keyAccess(c.get("apiKey")), s.clock());
     setQuotaHeaders(c, quota);
     return c.json({ plan, period: quota.period, limit: quota.limit, used: quota.used, remaining: quota.remaining, resetsAt: quota.resetsAt.toISOString(), categories });
   });
