@@ -161,7 +161,12 @@ export function listDeliveryStatuses(db: Db, eventIds: string[]) {
   return db.selectFrom("delivery").select(["event_id", "channel", "status"]).where("event_id", "in", eventIds).orderBy("channel").execute();
 }
 
-/** A removed member gets nothing more: their unsent deliveries of the workspace's events go (in the removal's transaction). */
-export function deleteUnsentDeliveriesOfRecipient(db: Db, workspaceId: string, recipientId: string) {
-  return db.deleteFrom("delivery").where("workspace_id", "=", workspaceId).where("recipient_id", "=", recipientId).where("status", "in", ["PENDING", "SENDING"]).execute();
+/**
+ * A removed member gets nothing more: their waiting deliveries of the workspace's events go, in
+ * the removal's transaction. One being sent right now is left to its worker, which refuses to
+ * try it again (the recipient is no longer a member). Returns the events whose status to recompute.
+ */
+export async function deletePendingDeliveriesOfRecipient(db: Db, workspaceId: string, recipientId: string) {
+  const rows = await db.deleteFrom("delivery").where("workspace_id", "=", workspaceId).where("recipient_id", "=", recipientId).where("status", "=", "PENDING").returning("event_id").execute();
+  return [...new Set(rows.map((r) => r.event_id))];
 }

@@ -1,5 +1,5 @@
 import { toDate, type Db } from "@/server/db/db";
-import { deleteUnsentDeliveriesOfRecipient } from "@/server/delivery/delivery.queries";
+import { deletePendingDeliveriesOfRecipient, updateEventStatusFromDeliveries } from "@/server/delivery/delivery.queries";
 import { AppError } from "@/server/errors";
 import type { Services } from "@/server/services";
 import { deleteMember, deleteMemberOptOuts, findMemberRole, listMembersOf, lockWorkspace, updateMemberRole } from "./workspace.queries";
@@ -35,11 +35,18 @@ export async function changeMemberRole(db: Db, ws: WorkspaceAccess, userId: stri
  * Takes the person out of the workspace: the membership, the deliveries still queued for them
  * (so nothing more reaches them) and their opt-outs of its categories, in the caller's
  * transaction. Their sessions and personal channels stay; the workspace just no longer resolves.
+ * Returns the events that lost a delivery: their status may now be settled (see settleEvents).
  */
 async function detachMember(db: Db, workspaceId: string, userId: string) {
   await deleteMember(db, workspaceId, userId);
-  await deleteUnsentDeliveriesOfRecipient(db, workspaceId, userId);
+  const events = await deletePendingDeliveriesOfRecipient(db, workspaceId, userId);
   await deleteMemberOptOuts(db, workspaceId, userId);
+  return events;
+}
+
+/** After the commit: an event whose only unsent delivery was the removed member's is delivered (or partial) now. */
+async function settleEvents(db: Db, eventIds: string[]) {
+  for (const id of eventIds) await updateEventStatusFromDeliveries(db, id);
 }
 
 type RemovalDeps = Pick<Services, "db" | "realtime">;
@@ -49,26 +56,28 @@ const announceRemoval = (realtime: Services["realtime"], workspaceId: string, us
 
 export async function removeMember({ db, realtime }: RemovalDeps, ws: WorkspaceAccess, userId: string) {
   requireRole(ws, "admin");
-  await db.transaction().execute(async (trx) => {
+  const events = await db.transaction().execute(async (trx) => {
     await lockAsActor(trx, ws, "admin");
     const current = await findMemberRole(trx, ws.id, userId);
     if (!current) throw memberNotFound();
     if (current === "owner") throw new AppError("FORBIDDEN", "The owner cannot be removed. The owner can transfer ownership to another member first.");
-    await detachMember(trx, ws.id, userId);
+    return detachMember(trx, ws.id, userId);
   });
+  await settleEvents(db, events);
   announceRemoval(realtime, ws.id, userId);
 }
 
 export async function leaveWorkspace({ db, realtime }: RemovalDeps, ws: WorkspaceAccess) {
   const ownerCannotLeave = () => new AppError("FORBIDDEN", "You own this workspace: transfer ownership to another member first, or delete the workspace.");
   if (ws.role === "owner") throw ownerCannotLeave();
-  await db.transaction().execute(async (trx) => {
+  const events = await db.transaction().execute(async (trx) => {
     await lockWorkspace(trx, ws.id);
     const current = await findMemberRole(trx, ws.id, ws.userId);
     if (!current) throw new AppError("NOT_FOUND", "Workspace not found.");
     if (current === "owner") throw ownerCannotLeave();
-    await detachMember(trx, ws.id, ws.userId);
+    return detachMember(trx, ws.id, ws.userId);
   });
+  await settleEvents(db, events);
   announceRemoval(realtime, ws.id, ws.userId);
 }
 
