@@ -36,3 +36,6 @@ export async function linkFromMail(address: string, subject: RegExp, since = 0):
 }
 
 export const mailCount = (address: string) => mailsTo(address).length;
+
+/** How many mails to `address` contain `text` (subject or body, decoded): to check a notification arrived exactly once. */
+export const mailsContaining = (address: string, text: string) => mailsTo(address).filter((m) => decodeQuotedPrintable(m.raw).includes(text)).length;

@@ -11,10 +11,13 @@ import { Label } from "@/components/ui/label";
 import { useTRPC } from "@/trpc/client";
 import { ApiKeySecret } from "./api-key-secret";
 import { errorMessage } from "@/lib/app-error";
+import { useWorkspaceRole } from "@/lib/current-workspace";
 
-/** Names a new key, then shows it once in the same dialog. */
+/** Names a new key, then shows it once in the same dialog. Owners and admins only (none for members). */
 export function ApiKeyCreateDialog() {
   const [open, setOpen] = useState(false);
+  const { canManage } = useWorkspaceRole();
+  if (!canManage) return null;
   return (
     <Dialog open={open} onOpenChange={setOpen}>
       <DialogTrigger asChild>

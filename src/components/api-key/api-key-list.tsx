@@ -14,12 +14,14 @@ import { cn } from "@/lib/utils";
 import { useTRPC } from "@/trpc/client";
 import { ApiKeySecret } from "./api-key-secret";
 import { errorMessage } from "@/lib/app-error";
+import { useWorkspaceRole } from "@/lib/current-workspace";
 
 type ApiKeyItem = { id: string; name: string; prefix: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
 
-/** Every key of the account, active first; rotate and revoke ask for confirmation. */
+/** Every key of the workspace, active first; rotate and revoke (owners and admins) ask for confirmation. */
 export function ApiKeyList() {
   const trpc = useTRPC();
+  const { canManage } = useWorkspaceRole();
   const keys = useQuery(trpc.apiKey.list.queryOptions());
   const [rotating, setRotating] = useState<ApiKeyItem | null>(null);
   const [revoking, setRevoking] = useState<ApiKeyItem | null>(null);
@@ -39,9 +41,13 @@ export function ApiKeyList() {
 
   return (
     <>
-      {activeCount === 0 ? (
+      {!canManage ? (
+        <p role="note" className="mb-4 rounded-lg border border-dashed px-4 py-3 text-sm text-muted-foreground" data-testid="api-keys-read-only">
+          The workspace&apos;s owners and admins create, rotate and revoke its keys. Ask one of them if your app needs a key.
+        </p>
+      ) : activeCount === 0 ? (
         <p role="status" className="mb-4 rounded-lg border border-dashed px-4 py-3 text-sm text-muted-foreground">
-          You have no active key, so your apps cannot send events. Create one to continue.
+          This workspace has no active key, so your apps cannot send events. Create one to continue.
         </p>
       ) : null}
       <Card className="overflow-hidden">
@@ -76,7 +82,7 @@ export function ApiKeyList() {
                     </p>
                   </div>
                 </div>
-                {revoked ? null : (
+                {revoked || !canManage ? null : (
                   <div className="flex gap-2 pl-12 sm:pl-0">
                     <Button variant="secondary" size="sm" onClick={() => setRotating(key)}>
                       <RefreshCw aria-hidden /> Rotate<span className="sr-only"> {key.name}</span>

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { Logo } from "@/components/brand/logo";
 import { Button } from "@/components/ui/button";
 import { Sheet, SheetContent, SheetTitle, SheetTrigger } from "@/components/ui/sheet";
+import { WorkspaceSwitcher } from "@/components/workspace/workspace-switcher";
 import { NavLinks } from "./nav-links";
 
 /** Below 768 px the sidebar becomes a menu button that opens it as a sheet. */
@@ -18,8 +19,11 @@ export function MobileNav() {
       </SheetTrigger>
       <SheetContent aria-describedby={undefined}>
         <SheetTitle className="sr-only">Navigation</SheetTitle>
-        <div className="mb-6 px-1 pt-1">
+        <div className="mb-5 px-1 pt-1">
           <Logo href="/dashboard" />
+        </div>
+        <div className="mb-4">
+          <WorkspaceSwitcher onNavigate={() => setOpen(false)} />
         </div>
         <nav aria-label="Main">
           <NavLinks onNavigate={() => setOpen(false)} />

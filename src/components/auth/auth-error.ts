@@ -44,6 +44,7 @@ const CALLBACK_ERRORS: Record<string, string> = {
   unable_to_create_user: "PingPilot could not create your account. Please try again.",
   unable_to_create_session: "PingPilot could not start your session. Please try again.",
   signup_disabled: "New sign-ups are turned off on this PingPilot instance.",
+  ACCOUNT_SUSPENDED: "This account is suspended by the operator of this PingPilot instance. Contact them to restore it.",
   oauth_provider_not_found: "That sign-in provider is not configured on this PingPilot instance.",
   internal_server_error: "Something went wrong on the server. Please try again.",
   INVALID_TOKEN: "That sign-in link is invalid or was already used. Request a new one.",

@@ -13,6 +13,7 @@ export function SignInForm({
   initialError,
   initialNotice,
   signInPath,
+  newUserTarget = "/welcome",
 }: {
   /** Where to go after signing in; already passed through safeRedirectPath. */
   target: string;
@@ -21,6 +22,8 @@ export function SignInForm({
   initialNotice?: string;
   /** This page's URL with its redirect_url, for callbacks that fail. */
   signInPath: string;
+  /** Where an account created by this sign-in (magic link, OAuth) lands: the redirect_url if any, else /welcome. */
+  newUserTarget?: string;
 }) {
   const [password, setPassword] = useState("");
   const { email, setEmail, emailRef, pending, error, setError, notice, submitWithPassword, sendMagicLink } = useAuthForm(initialError);
@@ -60,10 +63,10 @@ export function SignInForm({
       <OtherSignInOptions
         kind="sign-in"
         pending={pending}
-        onMagicLink={() => sendMagicLink("sign-in", { callbackURL: target, newUserCallbackURL: "/welcome", errorCallbackURL: signInPath })}
+        onMagicLink={() => sendMagicLink("sign-in", { callbackURL: target, newUserCallbackURL: newUserTarget, errorCallbackURL: signInPath })}
         providers={providers}
         callbackURL={target}
-        newUserCallbackURL="/welcome"
+        newUserCallbackURL={newUserTarget}
         errorCallbackURL={signInPath}
         onError={setError}
       />

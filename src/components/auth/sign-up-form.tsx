@@ -8,15 +8,16 @@ import { EmailField, FormAlerts, OtherSignInOptions, SubmitButton } from "./auth
 import type { OAuthProvider } from "./oauth-buttons";
 import { useAuthForm } from "./use-auth-form";
 
+/** Where a plain sign-up lands; a `redirect_url` (an invitation, a deep link) replaces it. */
 const AFTER_SIGN_UP = "/welcome";
 
 /**
  * Sign-up answers the same whether or not the address is taken (the owner of a taken one
  * gets a mail), and never signs in; signing in with the chosen password comes next.
  */
-async function signUpThenSignIn({ name, email, password }: { name: string; email: string; password: string }) {
+async function signUpThenSignIn({ name, email, password, verifiedTarget }: { name: string; email: string; password: string; verifiedTarget: string }) {
   // callbackURL is where the verification email's link lands.
-  const up = await authClient.signUp.email({ name, email, password, callbackURL: "/dashboard" });
+  const up = await authClient.signUp.email({ name, email, password, callbackURL: verifiedTarget });
   if (up.error) return up;
   const signIn = await authClient.signIn.email({ email, password });
   if (signIn.error?.status === 401) {
@@ -25,7 +26,20 @@ async function signUpThenSignIn({ name, email, password }: { name: string; email
   return signIn;
 }
 
-export function SignUpForm({ providers, initialError, errorCallbackURL }: { providers: OAuthProvider[]; initialError?: string; errorCallbackURL: string }) {
+export function SignUpForm({
+  providers,
+  initialError,
+  errorCallbackURL,
+  target = AFTER_SIGN_UP,
+}: {
+  providers: OAuthProvider[];
+  initialError?: string;
+  errorCallbackURL: string;
+  /** Where to land once signed up; already passed through safeRedirectPath. */
+  target?: string;
+}) {
+  // The confirmation link brings a redirected sign-up back to where it was going (an invitation).
+  const verifiedTarget = target === AFTER_SIGN_UP ? "/dashboard" : target;
   const [name, setName] = useState("");
   const [password, setPassword] = useState("");
   const { email, setEmail, emailRef, pending, error, setError, notice, submitWithPassword, sendMagicLink } = useAuthForm(initialError);
@@ -39,9 +53,9 @@ export function SignUpForm({ providers, initialError, errorCallbackURL }: { prov
         onSubmit={(event) =>
           submitWithPassword(event, {
             problem: passwordLengthProblem(password),
-            request: () => signUpThenSignIn({ name: name.trim(), email: email.trim(), password }),
+            request: () => signUpThenSignIn({ name: name.trim(), email: email.trim(), password, verifiedTarget }),
             failure: "We could not create your account. Please try again.",
-            target: AFTER_SIGN_UP,
+            target,
           })
         }
       >
@@ -58,10 +72,10 @@ export function SignUpForm({ providers, initialError, errorCallbackURL }: { prov
       <OtherSignInOptions
         kind="sign-up"
         pending={pending}
-        onMagicLink={() => sendMagicLink("sign-up", { name: name.trim() || undefined, callbackURL: AFTER_SIGN_UP, newUserCallbackURL: AFTER_SIGN_UP, errorCallbackURL })}
+        onMagicLink={() => sendMagicLink("sign-up", { name: name.trim() || undefined, callbackURL: target, newUserCallbackURL: target, errorCallbackURL })}
         providers={providers}
-        callbackURL="/dashboard"
-        newUserCallbackURL={AFTER_SIGN_UP}
+        callbackURL={verifiedTarget}
+        newUserCallbackURL={target}
         errorCallbackURL={errorCallbackURL}
         onError={setError}
       />

@@ -1,5 +1,5 @@
 "use client";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { LoaderCircle, RotateCw } from "lucide-react";
 import { useEffect, useState, type ReactNode } from "react";
 import { toast } from "sonner";
@@ -10,10 +10,13 @@ import { CHANNEL_LABELS } from "@/shared/notification";
 import { useTRPC } from "@/trpc/client";
 import { DeliveryStatusBadge, type DeliveryStatus } from "./event-status-badge";
 import { errorMessage } from "@/lib/app-error";
+import { useWorkspaceRole } from "@/lib/current-workspace";
 
 export type DeliveryItem = {
   id: string;
   channel: string;
+  /** The member a personal channel's delivery is for; null for a workspace destination. */
+  recipientId: string | null;
   status: DeliveryStatus;
   attempts: number;
   lastError: string | null;
@@ -26,8 +29,21 @@ export type DeliveryItem = {
 
 const labelOf = (channel: string) => (CHANNEL_LABELS as Record<string, string>)[channel] ?? channel;
 
-/** Every (event, channel) delivery: status, attempts, last error and times, with "Retry now" on failures. */
+/**
+ * Every delivery of the event — one per workspace destination, one per member and personal
+ * channel — with status, attempts, last error and times; owners and admins get "Retry now" on failures.
+ */
 export function EventDeliveryList({ eventId, deliveries }: { eventId: string; deliveries: DeliveryItem[] }) {
+  const trpc = useTRPC();
+  const { canManage } = useWorkspaceRole();
+  // Personal deliveries name their member; the list is the workspace's, so every member may read it.
+  const personal = deliveries.some((d) => d.recipientId);
+  const members = useQuery({ ...trpc.workspace.members.queryOptions(), enabled: personal });
+  const recipientName = (id: string | null) => {
+    if (!id || !members.data) return null;
+    const member = members.data.find((m) => m.userId === id);
+    return member ? (member.isYou ? "you" : member.name) : "a former member";
+  };
   const counting = deliveries.some((d) => d.nextAttemptAt);
   // Refetches return identical data between attempts, so a clock keeps "in 25 sec." counting down.
   const [, setNow] = useState(0);
@@ -40,13 +56,13 @@ export function EventDeliveryList({ eventId, deliveries }: { eventId: string; de
   return (
     <ul className="divide-y rounded-lg border" aria-label="Deliveries">
       {deliveries.map((delivery) => (
-        <DeliveryRow key={delivery.id} eventId={eventId} delivery={delivery} />
+        <DeliveryRow key={delivery.id} eventId={eventId} delivery={delivery} recipient={recipientName(delivery.recipientId)} canRetry={canManage} />
       ))}
     </ul>
   );
 }
 
-function DeliveryRow({ eventId, delivery: d }: { eventId: string; delivery: DeliveryItem }) {
+function DeliveryRow({ eventId, delivery: d, recipient, canRetry }: { eventId: string; delivery: DeliveryItem; recipient: string | null; canRetry: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const retry = useMutation(
@@ -59,11 +75,14 @@ function DeliveryRow({ eventId, delivery: d }: { eventId: string; delivery: Deli
   );
 
   return (
-    <li className="grid min-w-0 gap-3 p-4" data-testid="delivery" data-channel={d.channel} data-status={d.status}>
+    <li className="grid min-w-0 gap-3 p-4" data-testid="delivery" data-channel={d.channel} data-status={d.status} data-recipient={d.recipientId ?? "workspace"}>
       <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
-        <h3 className="text-sm font-semibold">{labelOf(d.channel)}</h3>
+        <h3 className="min-w-0 text-sm font-semibold">
+          {labelOf(d.channel)}
+          {recipient ? <span className="font-normal text-muted-foreground"> · to {recipient}</span> : null}
+        </h3>
         <DeliveryStatusBadge status={d.status} retrying={d.status === "PENDING" && d.attempts > 0} />
-        {d.status === "FAILED" ? (
+        {d.status === "FAILED" && canRetry ? (
           <Button variant="secondary" size="sm" className="ml-auto" disabled={retry.isPending} onClick={() => retry.mutate({ id: d.id })}>
             {retry.isPending ? <LoaderCircle className="animate-spin" aria-hidden /> : <RotateCw aria-hidden />}
             Retry now

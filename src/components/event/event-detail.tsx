@@ -143,7 +143,7 @@ export function EventDetail({ id }: { id: string }) {
         <Card>
           <CardHeader>
             <CardTitle>Deliveries</CardTitle>
-            <CardDescription>Each channel that was notified about this event, with every attempt&apos;s outcome.</CardDescription>
+            <CardDescription>Each destination and each member&apos;s channel that was notified about this event, with every attempt&apos;s outcome.</CardDescription>
           </CardHeader>
           <CardContent>
             {e.deliveries.length === 0 ? (

@@ -5,11 +5,15 @@ import Link from "next/link";
 import { useId, useState } from "react";
 import { toast } from "sonner";
 import { useTRPC } from "@/trpc/client";
+import { ADMIN_ONLY } from "@/lib/current-workspace";
 import type { ChannelSetting } from "./notification-channel-card";
 
 export type OptOutCategory = { id: string; name: string; emoji: string | null; color: string };
 
-/** Which categories this channel notifies about: checked = notified; unchecking opts the category out. */
+/**
+ * Which of the workspace's categories this channel notifies about: checked = notified; unchecking
+ * opts the category out. For a personal channel the choice is the member's, for this workspace only.
+ */
 export function NotificationCategoryOptOuts({ setting, categories, error }: { setting: ChannelSetting; categories: OptOutCategory[] | undefined; error: string | null }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -69,7 +73,13 @@ export function NotificationCategoryOptOuts({ setting, categories, error }: { se
           </p>
         ) : (
           <fieldset>
-            <legend className="mb-3 text-xs text-muted-foreground">Untick a category to stop {setting.label} notifications for it. New categories are notified.</legend>
+            <legend className="mb-3 text-xs text-muted-foreground">
+              {!setting.canChange
+                ? `The categories this destination is told about. ${ADMIN_ONLY}`
+                : setting.scope === "personal"
+                  ? `Untick a category to stop ${setting.label} notifications to you for it. New categories are notified.`
+                  : `Untick a category to stop ${setting.label} notifications for it. New categories are notified.`}
+            </legend>
             <div className="grid gap-2 sm:grid-cols-2 lg:grid-cols-3">
               {list.map((category) => {
                 const inputId = `${id}-${category.id}`;
@@ -80,6 +90,7 @@ export function NotificationCategoryOptOuts({ setting, categories, error }: { se
                       type="checkbox"
                       className="size-4 shrink-0 cursor-pointer accent-primary"
                       checked={isNotified(category.id)}
+                      disabled={!setting.canChange}
                       onChange={(e) => toggle(category.id, e.target.checked)}
                     />
                     <span aria-hidden className="size-2.5 shrink-0 rounded-full" style={{ backgroundColor: category.color }} />

@@ -19,6 +19,8 @@ import { NotificationTelegramLink } from "./notification-telegram-link";
 import { NotificationTestButton } from "./notification-test-button";
 import { NotificationWebhookSecret } from "./notification-webhook-secret";
 import { errorMessage } from "@/lib/app-error";
+import { ADMIN_ONLY } from "@/lib/current-workspace";
+import { Lock } from "lucide-react";
 
 export type ChannelSetting = inferRouterOutputs<AppRouter>["notification"]["list"][number];
 export type ChannelName = ChannelSetting["channel"];
@@ -53,7 +55,10 @@ const TEXT_CONFIG: Partial<Record<ChannelName, TextConfig>> = {
 
 const stringOf = (value: unknown) => (typeof value === "string" ? value : "");
 
-/** One channel: explanation, setup, on/off, save, test and per-category choices. */
+/**
+ * One channel: explanation, setup, on/off, save, test and per-category choices. A workspace
+ * destination the member may not change (`canChange` false) is shown read-only, with who can.
+ */
 export function NotificationChannelCard({ setting, categories, categoriesError }: { setting: ChannelSetting; categories: OptOutCategory[] | undefined; categoriesError: string | null }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -78,6 +83,7 @@ export function NotificationChannelCard({ setting, categories, categoriesError }
     }),
   );
 
+  const readOnly = !setting.canChange;
   const enabled = requested ?? setting.enabled;
   const dirty = text ? draft.trim() !== savedText : false;
 
@@ -89,12 +95,13 @@ export function NotificationChannelCard({ setting, categories, categoriesError }
 
   function submit(event: FormEvent) {
     event.preventDefault();
+    if (readOnly) return;
     saveWith(enabled);
   }
 
   const headingId = `${id}-title`;
   return (
-    <Card data-testid={`channel-${setting.channel}`} aria-labelledby={headingId} role="region" className="min-w-0">
+    <Card data-testid={`channel-${setting.channel}`} data-scope={setting.scope} aria-labelledby={headingId} role="region" className="min-w-0">
       <form onSubmit={submit} noValidate>
         <CardHeader>
           <div className="flex items-center justify-between gap-4">
@@ -103,7 +110,7 @@ export function NotificationChannelCard({ setting, categories, categoriesError }
             </h3>
             {/* biome-ignore lint/a11y/noLabelWithoutControl: Switch renders the checkbox input this label wraps */}
             <label className="flex shrink-0 cursor-pointer items-center gap-2 text-sm font-medium">
-              <Switch checked={enabled} disabled={save.isPending} onChange={(e) => saveWith(e.target.checked)} />
+              <Switch checked={enabled} disabled={save.isPending || readOnly} onChange={(e) => saveWith(e.target.checked)} />
               Enabled
             </label>
           </div>
@@ -117,7 +124,12 @@ export function NotificationChannelCard({ setting, categories, categoriesError }
             </p>
           ) : null}
 
-          {text ? (
+          {text && readOnly ? (
+            // A destination's URL is as good as a password to it (anyone holding a Slack or Discord webhook URL can post): members see only whether it is set up.
+            <p className="text-sm text-muted-foreground" data-testid="destination-status">
+              {savedText ? `${text.label}: set up by the workspace's owners or admins.` : "Not set up."}
+            </p>
+          ) : text ? (
             <div className="max-w-lg">
               <FormField id={`${id}-config`} label={text.label} hint={text.hint}>
                 <Input
@@ -140,16 +152,25 @@ export function NotificationChannelCard({ setting, categories, categoriesError }
           {setting.channel === "discord_dm" ? <NotificationDiscordVerify setting={setting} draft={draft} onProgress={() => save.reset()} /> : null}
           {setting.channel === "telegram" ? <NotificationTelegramLink setting={setting} /> : null}
           {setting.channel === "email" ? <NotificationEmailStatus /> : null}
-          {setting.channel === "webhook" ? <NotificationWebhookSecret secret={stringOf(setting.config.secret)} /> : null}
+          {setting.channel === "webhook" && !readOnly ? <NotificationWebhookSecret secret={stringOf(setting.config.secret)} /> : null}
 
           {save.isError ? <ErrorMessage>{errorMessage(save.error)}</ErrorMessage> : null}
         </CardContent>
         <CardFooter className="flex-wrap">
-          <Button type="submit" disabled={save.isPending}>
-            {save.isPending ? <LoaderCircle className="animate-spin" aria-hidden /> : null}
-            Save
-          </Button>
-          <NotificationTestButton channel={setting.channel} unsaved={dirty} />
+          {readOnly ? (
+            <p className="flex items-center gap-2 text-sm text-muted-foreground" data-testid="read-only-note">
+              <Lock className="size-3.5 shrink-0" aria-hidden />
+              {ADMIN_ONLY}
+            </p>
+          ) : (
+            <>
+              <Button type="submit" disabled={save.isPending}>
+                {save.isPending ? <LoaderCircle className="animate-spin" aria-hidden /> : null}
+                Save
+              </Button>
+              <NotificationTestButton channel={setting.channel} unsaved={dirty} />
+            </>
+          )}
         </CardFooter>
       </form>
       <NotificationCategoryOptOuts setting={setting} categories={categories} error={categoriesError} />

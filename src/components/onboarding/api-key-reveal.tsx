@@ -10,9 +10,32 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { useTRPC } from "@/trpc/client";
 import { CurlSnippet } from "@/components/snippet/curl-snippet";
 import { errorMessage } from "@/lib/app-error";
+import { useCurrentWorkspace, useWorkspaceRole } from "@/lib/current-workspace";
 
-/** Shows the API key made at sign-up, exactly once (the server returns null on later visits). */
+/**
+ * Shows the API key made at sign-up, exactly once (the server returns null on later visits).
+ * Keys belong to the workspace and only its owners and admins see them: a member gets none.
+ */
 export function ApiKeyReveal({ appUrl }: { appUrl: string }) {
+  const { canManage } = useWorkspaceRole();
+  const workspace = useCurrentWorkspace();
+  if (!canManage) {
+    return (
+      <div className="space-y-5" data-testid="api-key-member">
+        <Alert role="status">
+          <KeyRound aria-hidden />
+          <AlertContent>
+            You are a member of {workspace?.name ?? "this workspace"}: its owners and admins manage its API keys. Ask one of them for a key, or create your own workspace from the dashboard.
+          </AlertContent>
+        </Alert>
+        <CurlSnippet appUrl={appUrl} apiKey="<your-api-key>" label="Send an event with a key" />
+      </div>
+    );
+  }
+  return <Reveal appUrl={appUrl} />;
+}
+
+function Reveal({ appUrl }: { appUrl: string }) {
   const trpc = useTRPC();
   const reveal = useMutation(trpc.apiKey.revealNew.mutationOptions());
   const { mutate } = reveal;

@@ -7,9 +7,11 @@ import { Button } from "@/components/ui/button";
 import { ErrorMessage } from "@/components/ui/form-messages";
 import { QUICK_START_CATEGORIES } from "@/shared/category";
 import { errorMessage } from "@/lib/app-error";
+import { ADMIN_ONLY, useWorkspaceRole } from "@/lib/current-workspace";
 
 /** Creates bug, sale and question so the snippet above (category "sale") works right away. */
 export function QuickStartSection() {
+  const { canManage } = useWorkspaceRole();
   const [result, setResult] = useState<QuickStartResult | null>(null);
   const quickStart = useQuickStart(setResult);
 
@@ -35,6 +37,8 @@ export function QuickStartSection() {
           <CircleCheck aria-hidden />
           <AlertContent>{describeQuickStart(result)}</AlertContent>
         </Alert>
+      ) : !canManage ? (
+        <p className="text-sm text-muted-foreground">{ADMIN_ONLY}</p>
       ) : (
         <Button onClick={() => quickStart.mutate()} disabled={quickStart.isPending}>
           {quickStart.isPending ? <LoaderCircle className="animate-spin" aria-hidden /> : <Sparkles aria-hidden />}

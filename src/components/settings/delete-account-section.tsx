@@ -43,7 +43,10 @@ export function DeleteAccountSection() {
     <Card className="border-destructive/40">
       <CardHeader>
         <CardTitle>Delete account</CardTitle>
-        <CardDescription>This permanently deletes your PingPilot account and all its data: your API keys, categories, events and notification settings. It cannot be undone.</CardDescription>
+        <CardDescription>
+          This permanently deletes your PingPilot account, your notification settings and every workspace you own, with its API keys, categories and events — its other members lose it too. You leave
+          the workspaces others own. It cannot be undone. To keep a workspace, transfer its ownership first (Members).
+        </CardDescription>
       </CardHeader>
       <CardContent>
         <Dialog
@@ -59,7 +62,9 @@ export function DeleteAccountSection() {
           <DialogContent>
             <DialogHeader>
               <DialogTitle>Delete your account?</DialogTitle>
-              <DialogDescription>Your account, API keys, categories and every stored event are deleted right away. Apps still sending events will get errors.</DialogDescription>
+              <DialogDescription>
+                Your account and the workspaces you own — their API keys, categories and stored events — are deleted right away. Apps still sending events to them will get errors.
+              </DialogDescription>
             </DialogHeader>
             {error ? (
               <Alert variant="destructive" role="alert">

@@ -76,12 +76,15 @@ export async function listChannelSettings(db: Db, ws: WorkspaceAccess, env: Env,
   return CHANNEL_NAMES.map((channel) => {
     const row = rows.get(channel);
     const scope = isDestinationChannel(channel) ? ("workspace" as const) : ("personal" as const);
-    const config = row ? (JSON.parse(row.config) as Record<string, unknown>) : {};
+    const canChange = scope === "personal" || hasRole(ws, "admin");
+    // A destination's URL and signing secret are for those who manage it, not every member.
+    const config = row && canChange ? (JSON.parse(row.config) as Record<string, unknown>) : {};
     return {
       channel,
       label: CHANNEL_LABELS[channel],
       scope,
-      canChange: scope === "personal" || hasRole(ws, "admin"),
+      canChange,
+      configured: Boolean(row),
       enabled: Boolean(row?.enabled),
       config,
       serverProblem: serverProblem(channel, env, mailMode),

@@ -148,6 +148,13 @@ describe("fan-out to the workspace's members", () => {
     );
   });
 
+  it("members see that a destination is set up, not its URL or signing secret", async () => {
+    type Setting = { channel: string; configured: boolean; canChange: boolean; config: Record<string, unknown> };
+    const webhookFor = async (p: Person) => (ok(await call("notification.list", p, undefined, "query")) as Setting[]).find((s) => s.channel === "webhook")!;
+    expect(await webhookFor(ada)).toMatchObject({ configured: true, canChange: true, config: { url: receiver.webhookUrl, secret: expect.any(String) } });
+    expect(await webhookFor(grace)).toMatchObject({ configured: true, canChange: false, config: {} });
+  });
+
   it("an event of a category Grace opted out of reaches only Ada (and the webhook)", async () => {
     for (const category of ["bug", "question"]) {
       const out = outbox();

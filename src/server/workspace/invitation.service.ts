@@ -116,15 +116,21 @@ async function findByToken(db: Db, token: string) {
 }
 
 /** What the invitation page shows to the signed-in holder of the link. */
-export async function getInvitation(db: Db, user: Pick<CurrentUser, "email">, token: string, now: Date) {
-  const row = await findByToken(db, token);
+export async function getInvitation(deps: Pick<Services, "db" | "clock" | "inviteLimiter">, viewer: { ip: string; user: Pick<CurrentUser, "email"> | null }, token: string) {
+  // A token is 256 random bits, so guessing is hopeless; the limit keeps it that way cheaply.
+  const limit = await deps.inviteLimiter.take(`lookup:${viewer.ip}`);
+  if (!limit.allowed)
+    throw new AppError("RATE_LIMITED", "Too many invitation links opened from this address. Try again later.", { retryAfterSeconds: limit.retryAfterSeconds }, limit.retryAfterSeconds);
+  const now = deps.clock();
+  const row = await findByToken(deps.db, token);
+  const { user } = viewer;
   return {
     workspaceName: row.workspace_name,
     invitedByName: row.invited_by_name,
     email: row.email,
     role: row.role,
     status: statusOf(row, now),
-    emailMatches: sameEmail(row.email, user.email),
+    emailMatches: user ? sameEmail(row.email, user.email) : false,
   };
 }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { protectedProcedure, router } from "@/server/trpc/init";
+import { protectedProcedure, publicProcedure, router } from "@/server/trpc/init";
 import { acceptInvitation, getInvitation, inviteMember, listInvitations, resendInvitation, revokeInvitation } from "./invitation.service";
 import { changeMemberRole, leaveWorkspace, listMembers, removeMember, transferOwnership } from "./members.service";
 import { createOwnWorkspace, deleteWorkspace, listWorkspaces, renameWorkspace } from "./workspace.service";
@@ -35,6 +35,7 @@ export const workspaceRouter = router({
   resendInvitation: protectedProcedure.input(byId).mutation(({ ctx, input }) => resendInvitation(ctx.services, ctx.workspace, ctx.user, input.id)),
   revokeInvitation: protectedProcedure.input(byId).mutation(({ ctx, input }) => revokeInvitation(ctx.services.db, ctx.workspace, input.id, ctx.services.clock())),
   /** The invitation page (signed in): what the link is for, and whether this account can accept it. */
-  invitation: protectedProcedure.input(byToken).query(({ ctx, input }) => getInvitation(ctx.services.db, ctx.user, input.token, ctx.services.clock())),
+  /** The invitation page, signed in or not (a signed-out visitor is offered sign-up or sign-in); throttled per address. */
+  invitation: publicProcedure.input(byToken).query(({ ctx, input }) => getInvitation(ctx.services, { ip: ctx.clientIp, user: ctx.session?.user ?? null }, input.token)),
   acceptInvitation: protectedProcedure.input(byToken).mutation(({ ctx, input }) => acceptInvitation(ctx.services, ctx.user, input.token)),
 });

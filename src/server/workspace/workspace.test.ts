@@ -95,6 +95,11 @@ describe("invitations", () => {
       { id: invited.data.id, email: "nina.new@example.com", role: "member", createdAt: expect.any(String), expiresAt: invited.data.expiresAt, invitedByName: "Olive Owner" },
     ]);
 
+    // Signed out, the link shows what it is for, and that it cannot be accepted that way.
+    const signedOut = await t.request(`/trpc/workspace.invitation?input=${encodeURIComponent(JSON.stringify({ token }))}`);
+    expect(signedOut.status).toBe(200);
+    expect((await signedOut.json()).result.data).toMatchObject({ workspaceName: ws.name, invitedByName: "Olive Owner", status: "pending", emailMatches: false });
+
     // A new account with that address; it has to confirm the address before accepting.
     const nina = await person("nina.new@example.com", "Nina", { verified: false });
     expect((await query("workspace.invitation", nina.cookie, { token })).data).toEqual({
@@ -191,7 +196,8 @@ describe("invitations", () => {
     expect(await memberCount(ws.id)).toBe(members);
     expect(await accepted(second.id)).toBeNull();
     expect((await ownWorkspace(mallory)).id).not.toBe(ws.id);
-    expect(await categoryNames(mallory.cookie, ws.id)).toEqual([]);
+    expect(appCode(await query("category.list", mallory.cookie, undefined, ws.id))).toBe("NOT_FOUND");
+    expect(await categoryNames(mallory.cookie)).toEqual([]);
 
     // The right account still can, with the newest link.
     expect((await call("workspace.acceptInvitation", rita.cookie, { token: newToken })).data).toEqual({ slug: ws.slug });
@@ -218,12 +224,16 @@ describe("invitations", () => {
     await call("workspace.invite", owner.cookie, { email: "someone@example.com", role: "member" }, { ws: ws.id });
     const pending = (await query("workspace.invitations", owner.cookie, undefined, ws.id)).data as { id: string }[];
     const outsider = await person("outsider@example.com", "Outsider");
-    // Naming the workspace falls back to the outsider's own.
-    expect((await query("workspace.invitations", outsider.cookie, undefined, ws.id)).data).toEqual([]);
-    expect((await query("workspace.members", outsider.cookie, undefined, ws.id)).data.map((m: { email: string }) => m.email)).toEqual([outsider.email]);
+    // Naming the workspace is refused; in their own, the ids find nothing.
+    expect(appCode(await query("workspace.invitations", outsider.cookie, undefined, ws.id))).toBe("NOT_FOUND");
+    expect(appCode(await query("workspace.members", outsider.cookie, undefined, ws.id))).toBe("NOT_FOUND");
+    expect((await query("workspace.invitations", outsider.cookie)).data).toEqual([]);
+    expect((await query("workspace.members", outsider.cookie)).data.map((m: { email: string }) => m.email)).toEqual([outsider.email]);
     for (const { id } of pending) {
-      expect(appCode(await call("workspace.revokeInvitation", outsider.cookie, { id }, { ws: ws.id }))).toBe("NOT_FOUND");
-      expect(appCode(await call("workspace.resendInvitation", outsider.cookie, { id }, { ws: ws.id }))).toBe("NOT_FOUND");
+      for (const wsId of [ws.id, undefined]) {
+        expect(appCode(await call("workspace.revokeInvitation", outsider.cookie, { id }, { ws: wsId }))).toBe("NOT_FOUND");
+        expect(appCode(await call("workspace.resendInvitation", outsider.cookie, { id }, { ws: wsId }))).toBe("NOT_FOUND");
+      }
     }
     expect((await query("workspace.invitations", owner.cookie, undefined, ws.id)).data).toEqual(pending);
   });
@@ -382,7 +392,8 @@ describe("removing a member", () => {
     expect(ownerSide).toEqual({ ended: false, removed: 1 });
 
     // Naming the workspace now falls back to their own.
-    expect(await categoryNames(member.cookie, ws.id)).toEqual(["mine"]);
+    expect(appCode(await query("category.list", member.cookie, undefined, ws.id))).toBe("NOT_FOUND");
+    expect(await categoryNames(member.cookie)).toEqual(["mine"]);
     expect((await query("workspace.list", member.cookie)).data.map((w: { id: string }) => w.id)).not.toContain(ws.id);
     expect(appCode(await call("workspace.removeMember", owner.cookie, { userId: member.userId }, { ws: ws.id }))).toBe("NOT_FOUND");
     // Their sessions stay.

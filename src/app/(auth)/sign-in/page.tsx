@@ -19,7 +19,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   return (
     <AuthCard
       title="Sign in to PingPilot"
-      description="Welcome back. Your events are waiting."
+      description={target.startsWith("/invite/") ? "Sign in with the email address your invitation was sent to, then join the workspace." : "Welcome back. Your events are waiting."}
       footer={
         <>
           New to PingPilot?{" "}
@@ -34,6 +34,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
         target={target}
         providers={providers}
         signInPath={`/sign-in${carry}`}
+        newUserTarget={rawRedirect ? safeRedirectPath(rawRedirect, "/welcome") : "/welcome"}
         initialError={callbackErrorMessage(param(query.error))}
         initialNotice={param(query.reset) === "1" ? "Password changed. Sign in with your new password." : undefined}
       />

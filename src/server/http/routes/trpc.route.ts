@@ -5,7 +5,7 @@ import type { Services } from "@/server/services";
 import { TRPC_MAX_BATCH_SIZE } from "@/shared/trpc-limits";
 import { appRouter } from "@/server/trpc/root";
 
-type Vars = { Variables: { session: SessionInfo | null } };
+type Vars = { Variables: { session: SessionInfo | null; clientIp: string } };
 
 /** tRPC over the session cookie (never an API key). The session middleware ran before this. */
 export function trpcRoutes(s: Services) {
@@ -17,7 +17,7 @@ export function trpcRoutes(s: Services) {
       router: appRouter,
       // A larger batch is refused with 400 before any of its calls runs.
       maxBatchSize: TRPC_MAX_BATCH_SIZE,
-      createContext: () => ({ services: s, session: c.get("session") }),
+      createContext: () => ({ services: s, session: c.get("session"), clientIp: c.get("clientIp") }),
       onError: ({ error, path }) => {
         if (error.code === "INTERNAL_SERVER_ERROR") s.logger.error({ err: error.cause ?? error, path }, "tRPC procedure failed");
       },

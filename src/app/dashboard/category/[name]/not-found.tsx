@@ -3,7 +3,7 @@ import { NotFoundState } from "@/components/ui/not-found-state";
 export default function CategoryNotFound() {
   return (
     <NotFoundState title="Category not found" testId="category-not-found">
-      You have no category by that name. It may have been deleted or renamed.
+      This workspace has no category by that name. It may have been deleted or renamed.
     </NotFoundState>
   );
 }

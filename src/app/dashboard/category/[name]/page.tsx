@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { CategoryDetail } from "@/components/category/category-detail";
-import { requireUser } from "@/server/auth/current-user";
+import { requireWorkspace } from "@/server/auth/current-user";
 import { normalizeCategoryName } from "@/shared/category";
 import { orNotFound } from "../../_lib/or-not-found";
 import { getCategoryByNameOrThrow, services } from "@/server/pages";
@@ -24,12 +24,12 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 /**
  * One category's numbers and events for a UTC range; the range lives in `?range=`. An unknown
- * name answers 404 (checked here, before the page streams); the numbers load in the browser.
+ * name in this workspace answers 404 (checked here, before the page streams); the numbers load in the browser.
  */
 export default async function CategoryPage({ params }: Props) {
   const name = await categoryNameOf(params);
-  const user = await requireUser();
+  const workspace = await requireWorkspace();
   const s = services();
-  await orNotFound(getCategoryByNameOrThrow(s.db, user.id, name));
+  await orNotFound(getCategoryByNameOrThrow(s.db, workspace.id, name));
   return <CategoryDetail name={name} appUrl={s.env.APP_URL} />;
 }
