@@ -83,6 +83,33 @@ const schema = z.object({
   /** The dev mailbox (SMTP_URL unset) at /dev/mailbox, opened only with the per-start token printed in the log. */
   DEV_MAILBOX: bool(true),
   DEFAULT_PLAN: z.enum(["FREE", "PRO", "ENTERPRISE"]).default("PRO"),
+  /** Billing (Stripe) is on when this is set; off and nothing changes otherwise. */
+  STRIPE_SECRET_KEY: z.string().optional(),
+  /** The signing secret (whsec_…) of the webhook endpoint {APP_URL}/api/webhooks/stripe. */
+  STRIPE_WEBHOOK_SECRET: z.string().optional(),
+  /** Points the Stripe library at another server (a local fake in tests); default Stripe's own API. */
+  STRIPE_API_URL: z
+    .url({ message: "STRIPE_API_URL must be an absolute URL such as http://127.0.0.1:4016" })
+    .optional()
+    .transform((v) => v?.replace(/\/+$/, "")),
+  /** Monthly price ids (price_…) of the paid plans. */
+  STRIPE_PRICE_PRO: z.string().optional(),
+  STRIPE_PRICE_ENTERPRISE: z.string().optional(),
+  /** After a failed payment the paid plan stays this long (with a banner), then the workspace is on FREE until it is paid. Default 7 days. */
+  BILLING_GRACE_SECONDS: positiveInt(7 * 24 * 60 * 60),
+  /** How often the worker applies the billing changes due by the clock (period ends after a cancellation, grace ends). Default 5 minutes. */
+  BILLING_SWEEP_INTERVAL_SECONDS: positiveInt(5 * 60),
+  /** Operators: comma-separated emails whose accounts, once the address is verified, may use /admin. Stored lowercase. */
+  ADMIN_EMAILS: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((e) => e.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.email({ message: "ADMIN_EMAILS must be a comma-separated list of email addresses" }))),
   WORKER: bool(true),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /**
@@ -108,6 +135,8 @@ const schema = z.object({
   AUTH_THROTTLE_WINDOW_SECONDS: positiveInt(15 * 60),
   AUTH_THROTTLE_IP_MAX: positiveInt(30),
   AUTH_THROTTLE_ACCOUNT_MAX: positiveInt(5),
+  /** Bearer token for GET /metrics (Prometheus). Unset: /metrics answers 404. */
+  METRICS_TOKEN: z.string().min(16, { message: "METRICS_TOKEN must be at least 16 characters when set (try: openssl rand -hex 32), or leave it unset to turn /metrics off" }).optional(),
 });
 
 export type Env = Omit<z.infer<typeof schema>, "TRUST_PROXY"> & {
@@ -194,6 +223,15 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (oidc && raw.OIDC_ISSUER) oauth.oidc = { ...oidc, issuer: raw.OIDC_ISSUER.replace(/\/+$/, ""), name: raw.OIDC_NAME };
 
   if (raw.SMTP_URL && !/^smtps?:\/\//.test(raw.SMTP_URL)) problems.push("SMTP_URL must start with smtp:// or smtps://");
+
+  if (raw.STRIPE_SECRET_KEY) {
+    if (!raw.STRIPE_WEBHOOK_SECRET) problems.push("STRIPE_WEBHOOK_SECRET is required when STRIPE_SECRET_KEY is set (the signing secret, whsec_…, of the webhook to {APP_URL}/api/webhooks/stripe)");
+    if (!raw.STRIPE_PRICE_PRO) problems.push("STRIPE_PRICE_PRO is required when STRIPE_SECRET_KEY is set (the monthly price id, price_…, of the PRO plan)");
+    if (!raw.STRIPE_PRICE_ENTERPRISE) problems.push("STRIPE_PRICE_ENTERPRISE is required when STRIPE_SECRET_KEY is set (the monthly price id, price_…, of the ENTERPRISE plan)");
+    if (raw.STRIPE_PRICE_PRO && raw.STRIPE_PRICE_PRO === raw.STRIPE_PRICE_ENTERPRISE) problems.push("STRIPE_PRICE_PRO and STRIPE_PRICE_ENTERPRISE must be different prices");
+    // With billing on, a new workspace starts on FREE and upgrades through Checkout, unless DEFAULT_PLAN says otherwise.
+    if (blankToUndefined.DEFAULT_PLAN === undefined) raw.DEFAULT_PLAN = "FREE";
+  }
 
   const trustProxy = parseTrustProxy(raw.TRUST_PROXY);
   if (typeof trustProxy === "string") problems.push(`TRUST_PROXY: ${trustProxy}`);

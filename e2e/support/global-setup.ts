@@ -32,12 +32,13 @@ async function ensureBuild() {
   await buildServer();
 }
 
-async function waitForHealth(child: ChildProcess) {
+/** Resolves once the PingPilot process `child` answers /api/health at `baseUrl` (the billing spec starts a second one). */
+export async function waitForHealth(child: ChildProcess, baseUrl = E2E_BASE_URL) {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`PingPilot exited with code ${child.exitCode} during start-up`);
     try {
-      const res = await fetch(`${E2E_BASE_URL}/api/health`);
+      const res = await fetch(`${baseUrl}/api/health`);
       if (res.ok) return;
     } catch {
       // not listening yet

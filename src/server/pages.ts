@@ -5,6 +5,7 @@ import "server-only";
  * they need from here or from auth/current-user, both marked server-only, so no server module
  * can end up in a client bundle by accident. Client components import server types only.
  */
+export { isOperator } from "./admin/operator";
 export { configuredProviders } from "./auth/auth";
 export { getCategoryByNameOrThrow } from "./category/category.service";
 export { AppError } from "./errors";

@@ -6,6 +6,8 @@ export const errorStatus = {
   BAD_REQUEST: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
+  /** The account (or, for an API key, the owner of its workspace) is suspended by an operator. */
+  ACCOUNT_SUSPENDED: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
   VALIDATION_FAILED: 422,

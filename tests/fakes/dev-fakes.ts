@@ -12,22 +12,26 @@ import { startDiscordFake } from "./discord.fake";
 import type { FakeRequest } from "./fake-http";
 import { startSlackFake } from "./slack.fake";
 import { startSmtpFake } from "./smtp.fake";
+import { startStripeFake } from "./stripe.fake";
 import { startTelegramFake } from "./telegram.fake";
 import { startWebhookReceiverFake, type WebhookReceiverRequest } from "./webhook-receiver.fake";
 import { startWhatsappFake } from "./whatsapp.fake";
 
-const PORTS = { discord: 4010, telegram: 4011, slack: 4012, whatsapp: 4013, webhook: 4014, smtp: 4015 };
+const PORTS = { discord: 4010, telegram: 4011, slack: 4012, whatsapp: 4013, webhook: 4014, smtp: 4015, stripe: 4016 };
+/** Where the Stripe fake sends billing webhooks: the running PingPilot. */
+const stripeWebhookUrl = `${(process.env.APP_URL || "http://localhost:3000").replace(/\/+$/, "")}/api/webhooks/stripe`;
 const webhookSecret = process.env.WEBHOOK_SECRET || undefined;
 
-const [discord, telegram, slack, whatsapp, receiver, smtp] = await Promise.all([
+const [discord, telegram, slack, whatsapp, receiver, smtp, stripe] = await Promise.all([
   startDiscordFake({ port: PORTS.discord }),
   startTelegramFake({ port: PORTS.telegram }),
   startSlackFake({ port: PORTS.slack }),
   startWhatsappFake({ port: PORTS.whatsapp }),
   startWebhookReceiverFake({ port: PORTS.webhook, secret: webhookSecret }),
   startSmtpFake({ port: PORTS.smtp }),
+  startStripeFake({ port: PORTS.stripe, webhook: stripeWebhookUrl }),
 ]).catch((err: unknown) => {
-  console.error(`Could not start the fakes (ports ${PORTS.discord}–${PORTS.smtp} must be free): ${String(err)}`);
+  console.error(`Could not start the fakes (ports ${PORTS.discord}–${PORTS.stripe} must be free): ${String(err)}`);
   process.exit(1);
 });
 
@@ -48,6 +52,9 @@ SMTP_URL=${smtp.url}
 ALLOW_INSECURE_WEBHOOK_URLS=true
 ALLOW_PRIVATE_WEBHOOK_TARGETS=true
 SLACK_WEBHOOK_URL_BASE=${slack.url}
+${Object.entries(stripe.env)
+  .map(([k, v]) => `${k}=${v}`)
+  .join("\n")}
 
 Then, in Settings → Notifications:
   Discord webhook URL  ${discordWebhookUrl}
@@ -55,6 +62,7 @@ Then, in Settings → Notifications:
   Webhook URL          ${receiver.webhookUrl}   ${webhookSecret ? "(checking signatures with WEBHOOK_SECRET)" : "(signatures not checked: restart with WEBHOOK_SECRET=whsec_… to check them)"}
   Discord DM           any Discord user ID (17–20 digits); the code the bot DMs to verify it is printed below
   WhatsApp             any number in E.164, e.g. +14155550123
+  Billing              Usage → Upgrade opens the fake Checkout, which pays at once and sends the webhooks to ${stripeWebhookUrl}
 
 Waiting for notifications (Ctrl+C to stop)…
 `);
@@ -93,8 +101,12 @@ smtp.onMail((mail) => {
   console.log(`\n${time()} [smtp] mail to ${mail.to.join(", ")}\n${indent(`Subject: ${mail.subject}\n\n${mail.text ?? "(no text part)"}`)}`);
 });
 
+stripe.onRequest((request) => {
+  if (request.path.startsWith("/v1/") || request.path.startsWith("/pay/")) print("stripe", request, refusal(request) ?? `${JSON.stringify(request.body ?? request.query)}`);
+});
+
 const stop = async () => {
-  await Promise.all([discord, telegram, slack, whatsapp, receiver, smtp].map((fake) => fake.close()));
+  await Promise.all([discord, telegram, slack, whatsapp, receiver, smtp, stripe].map((fake) => fake.close()));
   process.exit(0);
 };
 process.on("SIGINT", () => void stop());

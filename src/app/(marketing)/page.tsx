@@ -13,7 +13,7 @@ export default async function LandingPage() {
     <>
       <Hero signedIn={signedIn} />
       <HowItWorks appUrl={services().env.APP_URL} />
-      <PricingTable signedIn={signedIn} />
+      <PricingTable signedIn={signedIn} billing={services().stripe !== null} />
     </>
   );
 }

@@ -9,7 +9,25 @@ const PLANS = [
   { name: "ENTERPRISE", price: "$49", period: "per month", events: "10,000", categories: "100", history: "2 years", blurb: "For busy apps and whole teams." },
 ];
 
-export function PricingTable({ signedIn }: { signedIn: boolean }) {
+/** Where a plan's button leads: sign-up, or (billing on) Checkout through the usage page, after signing up when signed out. */
+function planAction(plan: string, signedIn: boolean, billing: boolean): { href: string; label: string } | null {
+  if (!billing || plan === "FREE") return signedIn ? null : { href: "/sign-up", label: plan === "FREE" ? "Start free" : `Start with ${plan}` };
+  const upgrade = `/dashboard/usage?upgrade=${plan}`;
+  return signedIn ? { href: upgrade, label: `Upgrade to ${plan}` } : { href: `/sign-up?redirect_url=${encodeURIComponent(upgrade)}`, label: `Start with ${plan}` };
+}
+
+function PlanAction({ action, featured }: { action: { href: string; label: string } | null; featured?: boolean }) {
+  if (!action) return null;
+  return (
+    <div className="mt-auto pt-6">
+      <Button asChild variant={featured ? "primary" : "secondary"} className="w-full">
+        <Link href={action.href}>{action.label}</Link>
+      </Button>
+    </div>
+  );
+}
+
+export function PricingTable({ signedIn, billing = false }: { signedIn: boolean; billing?: boolean }) {
   return (
     <section aria-labelledby="pricing">
       <div className="mx-auto max-w-6xl px-4 py-16 sm:px-6 sm:py-20">
@@ -46,13 +64,7 @@ export function PricingTable({ signedIn }: { signedIn: boolean }) {
                   Discord, Telegram, Slack, email, WhatsApp, webhooks
                 </li>
               </ul>
-              {signedIn ? null : (
-                <div className="mt-auto pt-6">
-                  <Button asChild variant={plan.featured ? "primary" : "secondary"} className="w-full">
-                    <Link href="/sign-up">{plan.name === "FREE" ? "Start free" : `Start with ${plan.name}`}</Link>
-                  </Button>
-                </div>
-              )}
+              <PlanAction action={planAction(plan.name, signedIn, billing)} featured={plan.featured} />
             </li>
           ))}
         </ul>

@@ -6,10 +6,12 @@ import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { formatNumber } from "@/lib/format-number";
+import { PLANS } from "@/shared/plans";
 import { formatDate } from "@/lib/format-time";
 import { cn } from "@/lib/utils";
 import { useTRPC } from "@/trpc/client";
 import { errorMessage } from "@/lib/app-error";
+import { hasLiveSubscription, PLAN_LABEL as PLAN_NAMES, plansAbove, useBillingStatus } from "@/components/billing/use-billing";
 
 export function useQuota() {
   const trpc = useTRPC();
@@ -68,6 +70,7 @@ export function UsageCard({ showPlan = false, linkToUsage = false, className }: 
             {events.remaining > 0 ? `${formatNumber(events.remaining)} left` : "Limit reached — new events are refused with 429"} · resets{" "}
             <time dateTime={events.resetsAt}>{formatDate(events.resetsAt)}</time>
           </p>
+          {events.remaining === 0 ? <QuotaUpgrade /> : null}
         </div>
         <div className="shrink-0 sm:border-l sm:pl-6">
           <h2 className="text-sm font-medium">Categories</h2>
@@ -85,5 +88,32 @@ export function UsageCard({ showPlan = false, linkToUsage = false, className }: 
         </div>
       </div>
     </Card>
+  );
+}
+
+/** Under "Limit reached" while billing is on: the way to a bigger plan (owners and admins), or whom to ask. */
+function QuotaUpgrade() {
+  const billing = useBillingStatus();
+  const s = billing.data;
+  const next = s?.enabled ? plansAbove(s.plan)[0] : undefined;
+  if (!s || !next) return null;
+  const link = "text-xs font-medium text-primary-soft-foreground underline-offset-4 hover:underline";
+  return (
+    <p className="mt-1 text-xs text-muted-foreground" data-testid="quota-upgrade">
+      {!s.canManage ? (
+        "Ask an owner or admin to upgrade for more events."
+      ) : hasLiveSubscription(s) ? (
+        <Link href="/dashboard/usage" className={link}>
+          Change the plan in Manage billing
+        </Link>
+      ) : (
+        <>
+          <Link href={`/dashboard/usage?upgrade=${next}`} className={link}>
+            Upgrade to {PLAN_NAMES[next]}
+          </Link>{" "}
+          for {formatNumber(PLANS[next].eventsPerMonth)} events a month.
+        </>
+      )}
+    </p>
   );
 }

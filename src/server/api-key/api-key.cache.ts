@@ -6,7 +6,13 @@ import type { InternalMessage } from "@/server/realtime/realtime.bus";
  * broadcast (LISTEN/NOTIFY on PostgreSQL), on every other instance; the TTL only bounds how
  * long a lost message could leave a stale entry.
  */
-export type CachedKey = { keyId: string; workspaceId: string; plan: "FREE" | "PRO" | "ENTERPRISE" };
+export type CachedKey = {
+  keyId: string;
+  workspaceId: string;
+  plan: "FREE" | "PRO" | "ENTERPRISE";
+  /** The owner of the key's workspace is suspended (the key answers 403); evicted when that changes. */
+  suspended?: boolean;
+};
 
 type Entry = { value: CachedKey; expiresAt: number };
 
@@ -67,7 +73,7 @@ export function createApiKeyCache(ttlMs: number, opts: { now?: () => number; bro
     apply,
     /** A revoked key: gone from this instance's cache before this resolves, and from the others' at once after. */
     evictKey: (keyId: string) => everywhere({ type: "api-key.evict", keyId }),
-    /** Every key of deleted workspaces. */
+    /** Every key of deleted workspaces, or of workspaces whose plan or owner's suspension changed. */
     evictWorkspaces: (workspaceIds: string[]) => (workspaceIds.length ? everywhere({ type: "api-key.evict-workspaces", workspaceIds }) : Promise.resolve()),
   };
 }

@@ -39,12 +39,17 @@ export async function updateApiKeySecretOnReveal(db: Db, id: string, next: { pre
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** Lookup by the SHA-256 of the presented key: an index probe, no secret compared in JS. */
+/**
+ * Lookup by the SHA-256 of the presented key: an index probe, no secret compared in JS.
+ * `owner_suspended_at`: set when an operator suspended the workspace's owner (the key answers 403).
+ */
 export function findActiveApiKeyByHash(db: Db, hash: string) {
   return db
     .selectFrom("api_key")
     .innerJoin("workspace", "workspace.id", "api_key.workspace_id")
-    .select(["api_key.id", "api_key.workspace_id", "workspace.plan"])
+    .leftJoin("workspace_member as owner_member", (j) => j.onRef("owner_member.workspace_id", "=", "workspace.id").on("owner_member.role", "=", "owner"))
+    .leftJoin("user as owner", "owner.id", "owner_member.user_id")
+    .select(["api_key.id", "api_key.workspace_id", "workspace.plan", "owner.suspended_at as owner_suspended_at"])
     .where("api_key.key_hash", "=", hash)
     .where("api_key.revoked_at", "is", null)
     .executeTakeFirst();

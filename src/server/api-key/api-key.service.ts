@@ -110,18 +110,23 @@ export const keyAccess = (owner: ApiKeyOwner): Pick<WorkspaceAccess, "id" | "pla
 const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 const lastUsedWrites = new Map<string, number>();
 
+export const SUSPENDED_KEY_MESSAGE = "The account that owns this API key's workspace is suspended, so the key is refused. Contact the operator of this PingPilot instance.";
+
 /**
- * The owner of a presented API key, or undefined for an unknown or revoked key. Cached
- * briefly by hash; `last_used_at` is written at most once a minute per key, off the request.
+ * The owner of a presented API key, or undefined for an unknown or revoked key; throws
+ * ACCOUNT_SUSPENDED (403) while an operator has suspended the owner of the key's workspace.
+ * Cached briefly by hash; `last_used_at` is written at most once a minute per key, off the request.
  */
-export async function authenticateApiKey(db: Db, cache: ApiKeyCache, presented: string, now: Date, onError: (err: unknown) => void = () => {}) {
+export async function authenticateApiKey(db: Db, cache: ApiKeyCache, presented: string, now: Date, onError: (err: unknown) => void = () => {}): Promise<ApiKeyOwner | undefined> {
   if (!presented.startsWith(API_KEY_PREFIX) || presented.length > 100) return undefined;
   const hash = hashApiKey(presented);
-  const owner: ApiKeyOwner | undefined = await cache.getOrLoad(hash, async () => {
+  const cached = await cache.getOrLoad(hash, async () => {
     const row = await findActiveApiKeyByHash(db, hash);
-    return row && { value: { keyId: row.id, workspaceId: row.workspace_id, plan: row.plan } };
+    return row && { value: { keyId: row.id, workspaceId: row.workspace_id, plan: row.plan, suspended: row.owner_suspended_at !== null } };
   });
-  if (!owner) return undefined;
+  if (!cached) return undefined;
+  if (cached.suspended) throw new AppError("ACCOUNT_SUSPENDED", SUSPENDED_KEY_MESSAGE);
+  const owner: ApiKeyOwner = { keyId: cached.keyId, workspaceId: cached.workspaceId, plan: cached.plan };
   const at = now.getTime();
   if ((lastUsedWrites.get(owner.keyId) ?? 0) + LAST_USED_WRITE_INTERVAL_MS <= at) {
     lastUsedWrites.set(owner.keyId, at);

@@ -2,6 +2,7 @@ import { betterAuth, type BetterAuthOptions } from "better-auth";
 import { APIError, createAuthMiddleware, getSessionFromCtx, sendVerificationEmailFn } from "better-auth/api";
 import { genericOAuth, magicLink } from "better-auth/plugins";
 import type { Env } from "@/env";
+import { isSuspendedIdentity, recordSignIn, SUSPENDED_SIGN_IN_MESSAGE } from "@/server/admin/admin.service";
 import type { Db } from "@/server/db/db";
 import { newId } from "@/server/db/id";
 import type { Logger } from "@/server/log/logger";
@@ -249,8 +250,17 @@ export function createAuth({ env, db, mailer, logger, clock, onWorkspacesDeleted
       },
       session: {
         create: {
+          // A suspended account gets no session, whichever way it signs in (password, magic link,
+          // OAuth, verification link). Checked here, after the credentials, so the refusal tells
+          // nothing to someone without them. Links opened in the browser land on the sign-in page.
+          before: async (session, ctx) => {
+            if (!(await isSuspendedIdentity(db, session.userId))) return;
+            if (ctx?.request?.method === "GET") throw ctx.redirect(`${env.APP_URL}/sign-in?error=ACCOUNT_SUSPENDED`);
+            throw APIError.from("FORBIDDEN", { code: "ACCOUNT_SUSPENDED", message: SUSPENDED_SIGN_IN_MESSAGE });
+          },
           // Signing in replaces the session of the cookie the browser came with.
           after: async (session, ctx) => {
+            await recordSignIn(db, session.userId, clock()).catch((err: unknown) => logger.warn({ err }, "recording the sign-in time failed"));
             if (!ctx) return;
             const previous = await ctx.getSignedCookie(ctx.context.authCookies.sessionToken.name, ctx.context.secret);
             if (previous && previous !== session.token) await ctx.context.internalAdapter.deleteSession(previous);

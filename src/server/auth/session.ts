@@ -47,6 +47,11 @@ export async function resolveSession(s: Services, headers: Headers, requested = 
     return { info: null, setCookies };
   }
   const appUser = await ensureAppUser(s.db, { externalId: user.id, email: user.email, name: user.name }, s.env.DEFAULT_PLAN, s.clock());
+  // Suspending deletes every session; one created in the same instant is ended here.
+  if (appUser.suspended_at) {
+    await deleteSessionByToken(s.db, session.token);
+    return { info: null, setCookies };
+  }
   const workspace = await resolveWorkspace(s.db, appUser, requested, s.env.DEFAULT_PLAN, s.clock());
   return {
     setCookies,

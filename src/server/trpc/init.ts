@@ -1,14 +1,17 @@
 import { initTRPC, TRPCError } from "@trpc/server";
+import { isOperator } from "@/server/admin/operator";
 import type { SessionInfo } from "@/server/auth/session";
 import { AppError, type AppErrorCode } from "@/server/errors";
 import type { Services } from "@/server/services";
 
-export type TrpcContext = { services: Services; session: SessionInfo | null };
+/** `clientIp`: the address the client-ip middleware decided (TRUST_PROXY), for throttles. */
+export type TrpcContext = { services: Services; session: SessionInfo | null; clientIp: string };
 
 const TRPC_CODE = {
   BAD_REQUEST: "BAD_REQUEST",
   UNAUTHENTICATED: "UNAUTHORIZED",
   FORBIDDEN: "FORBIDDEN",
+  ACCOUNT_SUSPENDED: "FORBIDDEN",
   NOT_FOUND: "NOT_FOUND",
   CONFLICT: "CONFLICT",
   VALIDATION_FAILED: "UNPROCESSABLE_CONTENT",
@@ -79,4 +82,12 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
   if (ctx.session.workspaceRefused) throw new TRPCError({ code: "NOT_FOUND", message: "This workspace is not available to you. Reload the page to open your own." });
   return next({ ctx: { ...ctx, session: ctx.session, user: ctx.session.user, workspace: ctx.session.workspace } });
+});
+/**
+ * Operators only (ADMIN_EMAILS, verified address). Anyone else, signed in or not, gets the very
+ * answer a procedure that does not exist gets, so the admin API is not even visible to them.
+ */
+export const operatorProcedure = publicProcedure.use(({ ctx, path, next }) => {
+  if (!ctx.session || !isOperator(ctx.services.env, ctx.session.user)) throw new TRPCError({ code: "NOT_FOUND", message: `No procedure found on path "${path}"` });
+  return next({ ctx: { ...ctx, session: ctx.session, user: ctx.session.user } });
 });

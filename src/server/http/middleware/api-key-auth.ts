@@ -7,7 +7,11 @@ export type ApiKeyVars = { Variables: { apiKey: ApiKeyOwner } };
 
 export const INVALID_KEY_MESSAGE = "This API key is not valid. It may have been revoked; create one in the dashboard under API keys.";
 
-/** The owner of the key in an Authorization header, or why it is refused (401). */
+/**
+ * The owner of the key in an Authorization header, or why it is refused (401). A key of a
+ * workspace whose owner an operator suspended throws AppError ACCOUNT_SUSPENDED: the error
+ * envelope answers 403 with that code (here through onError, in ingest.route.ts through its catch).
+ */
 export async function authenticateRequest(s: Services, header: string | undefined): Promise<{ owner: ApiKeyOwner } | { refused: string }> {
   if (!header) return { refused: "Missing Authorization header. Send `Authorization: Bearer <your API key>`." };
   const [scheme, token] = header.trim().split(/\s+/, 2);

@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { monitorRoutes } from "./monitor.schemas";
 import { AcceptedEvent, Category, CreateCategoryBody, CreateEventBatchBody, CreateEventBody, ErrorBody, EventBatchResult, EventItem, ListEventsQuery, Quota } from "./schemas";
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
@@ -9,7 +10,11 @@ const quotaHeaders = {
   "X-Quota-Remaining": { description: "Events left this month", schema: { type: "integer" as const } },
   "X-Quota-Reset": { description: "When the monthly quota resets (ISO-8601, UTC)", schema: { type: "string" as const } },
 };
-const authErrors = { 401: error("Missing header, wrong scheme, unknown or revoked key"), 429: error("Rate limited (RATE_LIMITED) or monthly quota used up (QUOTA_EXCEEDED); see Retry-After") };
+const authErrors = {
+  401: error("Missing header, wrong scheme, unknown or revoked key"),
+  403: error("The key's workspace belongs to a suspended account (ACCOUNT_SUSPENDED)"),
+  429: error("Rate limited (RATE_LIMITED) or monthly quota used up (QUOTA_EXCEEDED); see Retry-After"),
+};
 
 /**
  * The OpenAPI 3.1 document for /api/v1, generated from the same zod schemas the handlers
@@ -116,11 +121,11 @@ export const routes = [
     responses: {
       201: json(Category, "Created"),
       400: error("Malformed JSON, text that is not UTF-8, or a Content-Type other than application/json"),
-      403: error("Plan's category limit reached"),
       409: error("Name already used"),
       413: error("Body over 64 KB"),
       422: error("Invalid name, color or emoji"),
       ...authErrors,
+      403: error("Plan's category limit reached (FORBIDDEN), or the key's workspace belongs to a suspended account (ACCOUNT_SUSPENDED)"),
     },
   }),
   createRoute({
@@ -131,6 +136,7 @@ export const routes = [
     security,
     responses: { 200: json(Quota, "Where you stand this month"), ...authErrors },
   }),
+  ...monitorRoutes,
 ];
 
 // biome-ignore lint/suspicious/noExplicitAny: registers on the v1 app and on the docs page's throwaway app, whose variables differ
