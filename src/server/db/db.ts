@@ -13,7 +13,9 @@ export function createDb(config: Env["database"], onIdleClientError: (err: Error
     // An idle pooled connection can be cut by the server (restart, admin termination); without a
     // listener pg would crash the process. The pool replaces the connection on next use.
     pool.on("error", onIdleClientError);
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    pgPools.set(db, pool);
+    return db;
   }
   const sqlite = new SQLite(config.file);
   // WAL lets readers (dashboard) run while the single writer commits events.
@@ -28,6 +30,14 @@ export function createDb(config: Env["database"], onIdleClientError: (err: Error
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
   sqliteHandles.set(db, { raw: sqlite, prepare: cached.prepare });
   return db;
+}
+
+const pgPools = new WeakMap<Db, pg.Pool>();
+
+/** PostgreSQL only (undefined on SQLite): the pool's connections right now, for the metrics. */
+export function poolStats(db: Db) {
+  const pool = pgPools.get(db);
+  return pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 10 };
 }
 
 const sqliteHandles = new WeakMap<Db, { raw: SQLite.Database; prepare: (sql: string) => SQLite.Statement }>();

@@ -6,6 +6,7 @@ import { toDate, type Db } from "@/server/db/db";
 import { AppError } from "@/server/errors";
 import type { Logger } from "@/server/log/logger";
 import type { Mailer } from "@/server/mail/mailer";
+import type { Metrics } from "@/server/metrics/metrics";
 import type { RealtimeBus } from "@/server/realtime/realtime.bus";
 import { updateChannelConfig } from "@/server/notification/notification.service";
 import type { ChannelContext, ChannelName, Notification, SendOutcome } from "./channels/channel";
@@ -34,6 +35,8 @@ export type DeliveryDeps = {
   clock: () => Date;
   /** Tells the workspace's open dashboards (realtime bus). */
   publish?: RealtimeBus["publish"];
+  /** Counts each attempt's outcome (and accept-to-notify latency) for /metrics. */
+  metrics?: Pick<Metrics, "deliveryAttempted">;
 };
 
 type ContextRow = NonNullable<Awaited<ReturnType<typeof findDeliveryContext>>>;
@@ -146,6 +149,7 @@ export async function attemptDelivery(deps: DeliveryDeps, claimed: { id: string;
   }
   const eventStatus = await updateEventStatusFromDeliveries(deps.db, claimed.event_id);
   const status = outcome.kind === "delivered" ? "DELIVERED" : outcome.kind === "retry" && attempt <= deps.schedule.length ? "PENDING" : "FAILED";
+  deps.metrics?.deliveryAttempted(claimed.channel, status === "DELIVERED" ? "delivered" : status === "PENDING" ? "retry" : "failed", row ? toDate(row.created_at) : undefined, finishedAt);
   deps.publish?.(claimed.workspace_id, { type: "delivery.updated", eventId: claimed.event_id, channel: claimed.channel, status, eventStatus });
   return outcome;
 }

@@ -35,6 +35,7 @@ export function createDeliveryWorker(s: Services, opts: WorkerOptions = {}) {
     schedule: opts.schedule ?? RETRY_SCHEDULE_MS,
     clock: s.clock,
     publish: s.realtime.publish,
+    metrics: s.metrics,
   };
 
   let running = false;
@@ -46,6 +47,7 @@ export function createDeliveryWorker(s: Services, opts: WorkerOptions = {}) {
   async function runOnce() {
     const now = s.clock();
     const claimed = await claimDueDeliveries(s.db, workerId, now.toISOString(), new Date(now.getTime() + leaseMs).toISOString(), batchSize);
+    s.metrics.workerClaimed(claimed.length);
     await Promise.all(
       claimed.map((d) =>
         attemptDelivery(deps, d).catch((err: unknown) => {

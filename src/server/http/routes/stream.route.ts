@@ -41,10 +41,12 @@ export function streamRoutes(s: Services) {
       });
     }
     openStreams.set(userId, open + 1);
+    s.metrics.streamOpened();
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
+      s.metrics.streamClosed();
       const left = (openStreams.get(userId) ?? 1) - 1;
       if (left > 0) openStreams.set(userId, left);
       else openStreams.delete(userId);

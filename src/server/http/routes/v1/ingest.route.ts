@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { keyAccess, type ApiKeyOwner } from "@/server/api-key/api-key.service";
 import { AppError } from "@/server/errors";
 import { ingestEvent, ingestEvents, type BatchItem } from "@/server/event/event.service";
+import type { IngestEndpoint } from "@/server/metrics/metrics";
 import type { QuotaState } from "@/server/quota/quota.service";
 import type { Services } from "@/server/services";
 import { errorAnswer, errorBody } from "../../error-envelope";
@@ -23,12 +24,18 @@ import { parse, readJsonBody, refuseProtoKeys, validationError } from "./v1.requ
 
 type Work = { status: number; body: unknown; quota?: QuotaState; headers?: [string, string][] };
 
-function endpoint(s: Services, maxBytes: number, work: (c: Context, owner: ApiKeyOwner, read: Buffer | undefined) => Promise<Work>) {
+function endpoint(s: Services, kind: IngestEndpoint, maxBytes: number, work: (c: Context, owner: ApiKeyOwner, read: Buffer | undefined) => Promise<Work>) {
   const security = apiSecurityHeaderList(s.env.APP_URL.startsWith("https://"));
+  const recordAnswer = s.metrics.ingest(kind);
   return async (c: Context): Promise<Response> => {
+    const startedAt = performance.now();
     const headers: Record<string, string> = { "Content-Type": "application/json" };
     for (const [name, value] of security) headers[name] = value;
-    const answer = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers });
+    // Every answer leaves through here: latency, events accepted and refused (by code) counted once.
+    const answer = (status: number, body: unknown) => {
+      recordAnswer(status, body, startedAt);
+      return new Response(JSON.stringify(body), { status, headers });
+    };
     const failure = (error: unknown) => {
       const { status, body, retryAfterSeconds } = errorAnswer(error, s.logger, c.req.path);
       if (retryAfterSeconds !== undefined) headers["Retry-After"] = String(retryAfterSeconds);
@@ -86,7 +93,7 @@ function endpoint(s: Services, maxBytes: number, work: (c: Context, owner: ApiKe
 
 /** POST /events: one event, 202 with it (or the first event's answer again for a known Idempotency-Key). */
 function single(s: Services) {
-  return endpoint(s, MAX_BODY_BYTES, async (c, owner, read) => {
+  return endpoint(s, "single", MAX_BODY_BYTES, async (c, owner, read) => {
     const input = parse(CreateEventBody, await readJsonBody(c, { read }));
     const idempotencyKey = requestHeader(c, "idempotency-key");
     if (idempotencyKey !== undefined && (idempotencyKey.length < 1 || idempotencyKey.length > 255)) {
@@ -104,7 +111,7 @@ function single(s: Services) {
  * request's token of the rate limit; each event counts against the monthly quota.
  */
 function batch(s: Services) {
-  return endpoint(s, MAX_BATCH_BODY_BYTES, async (c, owner, read) => {
+  return endpoint(s, "batch", MAX_BATCH_BODY_BYTES, async (c, owner, read) => {
     const body = await readJsonBody(c, { read, maxBytes: MAX_BATCH_BODY_BYTES, checkProto: false });
     // The events are checked one by one below; here only the envelope's own keys.
     if (typeof body === "object" && body !== null && Object.hasOwn(body, "__proto__")) {
