@@ -12,6 +12,8 @@ import { migrateToLatest } from "@/server/db/migrate";
 import { createDeliveryWorker } from "@/server/delivery/delivery.worker";
 import { startRollupJob } from "@/server/stats/rollup.job";
 import { startRetentionJob } from "@/server/retention/retention.job";
+import { startBillingJob } from "@/server/billing/billing.job";
+import { startMonitorJob } from "@/server/monitor/monitor.job";
 import { createApp, handledByHono } from "@/server/http/app";
 import { applyHeaders, pageSecurityHeaders } from "@/server/http/page-headers";
 import { limitPageBody } from "@/server/http/page-body-limit";
@@ -37,6 +39,8 @@ async function main() {
   worker?.start();
   const rollups = env.WORKER ? startRollupJob(s) : undefined;
   const retention = env.WORKER ? startRetentionJob(s) : undefined;
+  const billing = env.WORKER ? startBillingJob(s) : undefined;
+  const monitors = env.WORKER ? startMonitorJob(s) : undefined;
 
   const dev = env.NODE_ENV !== "production";
   const nextApp = next({ dev, dir: fileURLToPath(new URL("..", import.meta.url)), hostname: env.HOST, port: env.PORT });
@@ -71,6 +75,8 @@ async function main() {
     // In-flight deliveries finish their attempt; anything left is picked up after a restart.
     rollups?.stop();
     await retention?.stop();
+    await billing?.stop();
+    await monitors?.stop();
     await worker?.stop();
     await nextApp.close?.();
     await closeServices(s);

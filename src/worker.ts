@@ -8,6 +8,8 @@ import { migrateToLatest } from "@/server/db/migrate";
 import { createDeliveryWorker } from "@/server/delivery/delivery.worker";
 import { startRollupJob } from "@/server/stats/rollup.job";
 import { startRetentionJob } from "@/server/retention/retention.job";
+import { startBillingJob } from "@/server/billing/billing.job";
+import { startMonitorJob } from "@/server/monitor/monitor.job";
 import { closeServices, createServices } from "@/server/services";
 
 const env = envOrExit();
@@ -17,6 +19,8 @@ const worker = createDeliveryWorker(s);
 worker.start();
 const rollups = startRollupJob(s);
 const retention = startRetentionJob(s);
+const billing = startBillingJob(s);
+const monitors = startMonitorJob(s);
 
 let stopping = false;
 const stop = async (signal: string) => {
@@ -25,6 +29,8 @@ const stop = async (signal: string) => {
   s.logger.info({ signal }, "worker stopping after the attempts in flight");
   rollups.stop();
   await retention.stop();
+  await billing.stop();
+  await monitors.stop();
   await worker.stop();
   await closeServices(s);
   process.exit(0);

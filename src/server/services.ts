@@ -1,9 +1,11 @@
 import { env as loadEnv, type Env } from "@/env";
 import { createApiKeyCache, type ApiKeyCache } from "@/server/api-key/api-key.cache";
 import { createAuth, type Auth } from "@/server/auth/auth";
+import { createStripeClient, type StripeClient } from "@/server/billing/stripe.client";
 import { createDb, type Db } from "@/server/db/db";
 import { createLogger, type Logger } from "@/server/log/logger";
 import { createMailer, type Mailer } from "@/server/mail/mailer";
+import { createMetrics, type Metrics } from "@/server/metrics/metrics";
 import { createRealtimeBus, type RealtimeBus } from "@/server/realtime/realtime.bus";
 import { createPgApiKeyRateLimiter, createPgRateLimiter, createPgThrottle } from "@/server/security/limits.postgres";
 import { createRateLimiter, type ApiKeyRateLimiter, type RateLimiter } from "@/server/security/rate-limit";
@@ -27,11 +29,36 @@ export type Services = {
   clock: () => Date;
   /** Rung after an event with deliveries commits; the in-process worker listens. */
   deliveryBell: Bell;
+  /** Rung after events commit (per workspace and category) or monitors change; the in-process monitor job listens. */
+  monitorBell: MonitorBell;
+  /** Ping URLs (monitors), per token and per client address for unknown tokens. */
+  pingLimiter: RateLimiter;
   /** Live messages to the signed-in browsers of a user (SSE). */
   realtime: RealtimeBus;
+  /** Prometheus metrics of this instance (its own registry), served at /metrics. */
+  metrics: Metrics;
+  /** The Stripe client; null while billing is off (no STRIPE_SECRET_KEY). */
+  stripe: StripeClient | null;
 };
 
 export type Bell = { ring(): void; listen(fn: () => void): void };
+
+/** `category` undefined: the workspace's monitors changed. `eventId`: the newest event of the category it rings for. */
+export type MonitorSignal = { workspaceId: string; category?: string; eventId?: string };
+export type MonitorBell = { ring(signal: MonitorSignal): void; listen(fn: (signal: MonitorSignal) => void): () => void };
+
+function createMonitorBell(): MonitorBell {
+  const listeners = new Set<(signal: MonitorSignal) => void>();
+  return {
+    ring: (signal) => {
+      for (const fn of listeners) fn(signal);
+    },
+    listen: (fn) => {
+      listeners.add(fn);
+      return () => void listeners.delete(fn);
+    },
+  };
+}
 
 function createBell(): Bell {
   const listeners: (() => void)[] = [];
@@ -51,6 +78,9 @@ const SEND_TESTS_PER_MINUTE = 5;
 
 /** Invitations: a burst of this many, then one every 60/N minutes. */
 const INVITATIONS_PER_HOUR = 20;
+
+/** Ping URLs: a burst of this many, then one a second (a cron job pings a few times per run at most). */
+const PING_BURST = 20;
 
 export function createServices(env: Env, overrides: Partial<Pick<Services, "logger" | "mailer" | "clock">> = {}): Services {
   const logger = overrides.logger ?? createLogger(env.LOG_LEVEL);
@@ -73,7 +103,28 @@ export function createServices(env: Env, overrides: Partial<Pick<Services, "logg
   const rateLimiter = shared ? createPgApiKeyRateLimiter(shared, apiRate) : createRateLimiter({ ...apiRate, now });
   const sendTestLimiter = shared ? createPgRateLimiter(shared, { ...sendTestRate, scope: "send-test" }) : createRateLimiter({ ...sendTestRate, now });
   const inviteLimiter = shared ? createPgRateLimiter(shared, { ...inviteRate, scope: "invite" }) : createRateLimiter({ ...inviteRate, now });
-  return { env, db, logger, mailer, auth, throttle, rateLimiter, sendTestLimiter, inviteLimiter, apiKeyCache, clock, deliveryBell: createBell(), realtime };
+  const pingRate = { perSecond: 1, burst: PING_BURST };
+  const pingLimiter = shared ? createPgRateLimiter(shared, { ...pingRate, scope: "ping" }) : createRateLimiter({ ...pingRate, now });
+  const metrics = createMetrics({ db, clock, logger, processMetrics: Boolean(env.METRICS_TOKEN) });
+  return {
+    env,
+    db,
+    logger,
+    mailer,
+    auth,
+    throttle,
+    rateLimiter,
+    sendTestLimiter,
+    inviteLimiter,
+    apiKeyCache,
+    clock,
+    deliveryBell: createBell(),
+    monitorBell: createMonitorBell(),
+    pingLimiter,
+    realtime,
+    stripe: createStripeClient(env),
+    metrics,
+  };
 }
 
 const KEY = Symbol.for("pingpilot.services");

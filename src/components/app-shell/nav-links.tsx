@@ -1,5 +1,5 @@
 "use client";
-import { Gauge, KeyRound, LayoutDashboard, Settings } from "lucide-react";
+import { Gauge, HeartPulse, KeyRound, LayoutDashboard, Settings, Users } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/lib/utils";
@@ -7,9 +7,11 @@ import { cn } from "@/lib/utils";
 /** The app's sections. */
 const NAV = [
   { href: "/dashboard", label: "Dashboard", icon: LayoutDashboard, match: (p: string) => p === "/dashboard" || p.startsWith("/dashboard/category") || p.startsWith("/dashboard/events") },
+  { href: "/dashboard/monitors", label: "Monitors", icon: HeartPulse, match: (p: string) => p.startsWith("/dashboard/monitors") },
   { href: "/dashboard/usage", label: "Usage", icon: Gauge, match: (p: string) => p.startsWith("/dashboard/usage") },
   { href: "/dashboard/api-keys", label: "API keys", icon: KeyRound, match: (p: string) => p.startsWith("/dashboard/api-keys") },
-  { href: "/dashboard/settings/profile", label: "Settings", icon: Settings, match: (p: string) => p.startsWith("/dashboard/settings") },
+  { href: "/dashboard/settings/members", label: "Members", icon: Users, match: (p: string) => p.startsWith("/dashboard/settings/members") },
+  { href: "/dashboard/settings/profile", label: "Settings", icon: Settings, match: (p: string) => p.startsWith("/dashboard/settings") && !p.startsWith("/dashboard/settings/members") },
 ];
 
 export function NavLinks({ onNavigate }: { onNavigate?: () => void }) {

@@ -2,6 +2,7 @@
 import { Clock, Pencil, Trash2 } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
+import { CategoryMonitorBadge } from "@/components/monitor/category-monitor-badge";
 import { Button } from "@/components/ui/button";
 import { formatNumber } from "@/lib/format-number";
 import { formatDate, formatDateTime, formatTimeAgo } from "@/lib/format-time";
@@ -25,9 +26,9 @@ export type CategoryItem = {
  * One category on the dashboard: its colour, emoji, name, this month's count, the distinct
  * field names this month and the last ping.
  * The name links to the category page and its click area covers the card; the footer's
- * buttons sit above that area so Edit and Delete never navigate.
+ * buttons (owners and admins only) sit above that area so Edit and Delete never navigate.
  */
-export function CategoryCard({ category }: { category: CategoryItem }) {
+export function CategoryCard({ category, canManage = true }: { category: CategoryItem; canManage?: boolean }) {
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const headingId = `category-${category.id}`;
@@ -75,18 +76,24 @@ export function CategoryCard({ category }: { category: CategoryItem }) {
               <span>No events yet</span>
             )}
           </p>
+          <CategoryMonitorBadge categoryId={category.id} className="mt-3" />
         </div>
       </div>
-      <div className="relative z-10 flex items-center justify-end gap-1 border-t bg-card px-3 py-2">
-        <Button variant="ghost" size="sm" onClick={() => setEditing(true)} aria-label={`Edit ${category.name}`}>
-          <Pencil aria-hidden /> Edit
-        </Button>
-        <Button variant="ghost" size="sm" className="text-destructive-soft-foreground hover:bg-destructive-soft" onClick={() => setDeleting(true)} aria-label={`Delete ${category.name}`}>
-          <Trash2 aria-hidden /> Delete
-        </Button>
-      </div>
-      <CategoryEditDialog category={category} open={editing} onOpenChange={setEditing} />
-      <CategoryDeleteDialog category={category} open={deleting} onOpenChange={setDeleting} />
+      {/* Members see the workspace's categories; only owners and admins change them. */}
+      {canManage ? (
+        <>
+          <div className="relative z-10 flex items-center justify-end gap-1 border-t bg-card px-3 py-2">
+            <Button variant="ghost" size="sm" onClick={() => setEditing(true)} aria-label={`Edit ${category.name}`}>
+              <Pencil aria-hidden /> Edit
+            </Button>
+            <Button variant="ghost" size="sm" className="text-destructive-soft-foreground hover:bg-destructive-soft" onClick={() => setDeleting(true)} aria-label={`Delete ${category.name}`}>
+              <Trash2 aria-hidden /> Delete
+            </Button>
+          </div>
+          <CategoryEditDialog category={category} open={editing} onOpenChange={setEditing} />
+          <CategoryDeleteDialog category={category} open={deleting} onOpenChange={setDeleting} />
+        </>
+      ) : null}
     </article>
   );
 }

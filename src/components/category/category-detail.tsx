@@ -14,6 +14,7 @@ import { RANGE_LABELS, resolveDateRange, type DateRange } from "@/lib/date-range
 import { useLiveEvents, type LiveMessage } from "@/lib/use-live-events";
 import { cn } from "@/lib/utils";
 import { useTRPC } from "@/trpc/client";
+import { CategoryMonitorBadge } from "@/components/monitor/category-monitor-badge";
 import { CategoryEventChart } from "./category-event-chart";
 import { CategoryEventTable } from "./category-event-table";
 import { CategoryIcon } from "./category-icon";
@@ -89,6 +90,7 @@ export function CategoryDetail({ name, appUrl }: { name: string; appUrl: string 
             </span>
           </p>
         </div>
+        <CategoryMonitorBadge categoryId={category?.id} className="shrink-0" />
       </header>
 
       <CategoryRangeTabs range={range} onChange={changeRange} />
@@ -181,6 +183,7 @@ function useLiveRefresh(name: string, rows: { id: string }[]) {
   const connected = useLiveEvents(
     (message: LiveMessage) => {
       if (message.type === "event.created" && message.category === name) schedule({ stats: true, events: true });
+      else if (message.type === "monitor.updated") void queryClient.invalidateQueries(trpc.monitor.list.pathFilter());
       else if (message.type === "delivery.updated" && visible.current.has(message.eventId)) schedule({ events: true });
     },
     {

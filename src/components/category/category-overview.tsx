@@ -13,10 +13,16 @@ import { CategoryCard } from "./category-card";
 import { CategoryCreateDialog } from "./category-create-dialog";
 import { CategoryQuickStartButton } from "./category-quick-start-button";
 import { errorMessage } from "@/lib/app-error";
+import { useCurrentWorkspace, useWorkspaceRole } from "@/lib/current-workspace";
 
-/** The dashboard: usage, then one card per category; a guided empty state when there are none. */
+/**
+ * The dashboard: usage, then one card per category; a guided empty state when there are none.
+ * Only owners and admins create, edit and delete categories; members see them.
+ */
 export function CategoryOverview({ appUrl }: { appUrl: string }) {
   const trpc = useTRPC();
+  const { canManage } = useWorkspaceRole();
+  const workspace = useCurrentWorkspace();
   const categories = useQuery(trpc.category.list.queryOptions());
   const list = categories.data ?? [];
   const names = new Set(list.map((c) => c.name));
@@ -31,8 +37,8 @@ export function CategoryOverview({ appUrl }: { appUrl: string }) {
 
   return (
     <>
-      <PageHeader title="Dashboard" description="Your categories and the events your apps send.">
-        {categories.isSuccess && !empty ? (
+      <PageHeader title="Dashboard" description={workspace ? `${workspace.name}: its categories and the events your apps send.` : "Your categories and the events your apps send."}>
+        {canManage && categories.isSuccess && !empty ? (
           <div className="flex flex-wrap gap-2">
             {quickStartMissing ? <CategoryQuickStartButton variant="secondary" /> : null}
             <CategoryCreateDialog trigger={addButton} />
@@ -54,11 +60,15 @@ export function CategoryOverview({ appUrl }: { appUrl: string }) {
         ) : categories.isError ? (
           <ErrorMessage>Your categories could not load: {errorMessage(categories.error)}</ErrorMessage>
         ) : empty ? (
-          <EmptyState appUrl={appUrl} />
+          canManage ? (
+            <EmptyState appUrl={appUrl} />
+          ) : (
+            <MemberEmptyState />
+          )
         ) : (
           <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
             {list.map((category) => (
-              <CategoryCard key={category.id} category={category} />
+              <CategoryCard key={category.id} category={category} canManage={canManage} />
             ))}
           </div>
         )}
@@ -93,6 +103,21 @@ function EmptyState({ appUrl }: { appUrl: string }) {
       <div className="mx-auto mt-10 max-w-2xl text-left">
         <CurlSnippet appUrl={appUrl} apiKey="<your-api-key>" label="Then send an event — replace <your-api-key> with your key" />
       </div>
+    </div>
+  );
+}
+
+/** A member cannot create categories: say who can, rather than offer buttons that would be refused. */
+function MemberEmptyState() {
+  return (
+    <div className="rounded-xl border border-dashed bg-card/60 px-5 py-10 text-center sm:px-10 sm:py-14" data-testid="member-empty-state">
+      <span className="mx-auto grid size-12 place-items-center rounded-xl bg-primary-soft text-primary-soft-foreground">
+        <Radar className="size-6" aria-hidden />
+      </span>
+      <h2 className="mt-5 text-lg font-semibold">No categories yet</h2>
+      <p className="mx-auto mt-2 max-w-md text-sm leading-relaxed text-muted-foreground">
+        The workspace&apos;s owners and admins create categories. Once they do, events show up here as they arrive, and you choose which ones notify you in Settings → Notifications.
+      </p>
     </div>
   );
 }

@@ -46,11 +46,13 @@ export function listCategoriesWithStats(db: Db, workspaceId: string, countSinceI
     .execute();
 }
 
+/** The categories the plan limits: PingPilot's own ("monitors", for the alerts) is not one of them. */
 export async function countCategories(db: Db, workspaceId: string) {
   const row = await db
     .selectFrom("category")
     .select((eb) => eb.fn.countAll<number>().as("n"))
     .where("workspace_id", "=", workspaceId)
+    .where("system", "=", 0)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
@@ -81,8 +83,13 @@ export function updateCategoryStyle(db: Db, workspaceId: string, id: string, pat
     .executeTakeFirst();
 }
 
-/** Its events go with it (event.category_id … on delete cascade). */
+export async function isSystemCategory(db: Db, workspaceId: string, id: string) {
+  const row = await db.selectFrom("category").select("system").where("workspace_id", "=", workspaceId).where("id", "=", id).executeTakeFirst();
+  return Boolean(row?.system);
+}
+
+/** Its events go with it (event.category_id … on delete cascade). PingPilot's own category is never deleted here. */
 export async function deleteCategoryRow(db: Db, workspaceId: string, id: string) {
-  const result = await db.deleteFrom("category").where("workspace_id", "=", workspaceId).where("id", "=", id).executeTakeFirst();
+  const result = await db.deleteFrom("category").where("workspace_id", "=", workspaceId).where("id", "=", id).where("system", "=", 0).executeTakeFirst();
   return Number(result.numDeletedRows) === 1;
 }

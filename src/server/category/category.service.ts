@@ -15,6 +15,7 @@ import {
   insertCategory,
   listCategoriesWithStats,
   lockWorkspaceForCategoryWrite,
+  isSystemCategory,
   updateCategoryStyle,
 } from "./category.queries";
 
@@ -61,8 +62,13 @@ export async function listCategories(db: Db, workspaceId: string, now: Date) {
   }));
 }
 
-function limitError(limit: number) {
-  return new AppError("FORBIDDEN", `Your plan allows ${limit} categories. Delete one or upgrade to add more.`, { limit });
+/** A workspace over its plan's limit (after a downgrade) keeps every category; it only cannot add one. */
+function limitError(limit: number, count: number) {
+  const message =
+    count > limit
+      ? `Your plan allows ${limit} categories and this workspace has ${count}. They all keep working, but to add one, delete ${count - limit + 1} or upgrade.`
+      : `Your plan allows ${limit} categories. Delete one or upgrade to add more.`;
+  return new AppError("FORBIDDEN", message, { limit, count });
 }
 
 /** What writing categories needs: the database, the plan limits' overrides and the clock. */
@@ -80,7 +86,8 @@ export async function createCategory({ db, env, clock }: CategoryDeps, ws: Accou
   return db.transaction().execute(async (trx) => {
     await lockWorkspaceForCategoryWrite(trx, workspaceId);
     if (await findCategoryByName(trx, workspaceId, name)) throw new AppError("CONFLICT", `This workspace already has a category named "${name}".`, { field: "name" });
-    if ((await countCategories(trx, workspaceId)) >= categoryLimit) throw limitError(categoryLimit);
+    const count = await countCategories(trx, workspaceId);
+    if (count >= categoryLimit) throw limitError(categoryLimit, count);
     return toCategoryDto(await insertCategory(trx, { workspaceId, name, color: input.color.toUpperCase(), emoji: input.emoji ?? null }, clock().toISOString()));
   });
 }
@@ -118,7 +125,9 @@ export async function updateCategory({ db, clock }: Pick<Services, "db" | "clock
 
 export async function deleteCategory(db: Db, ws: Account, id: string) {
   requireRole(ws, "admin");
-  if (!(await deleteCategoryRow(db, ws.id, id))) throw new AppError("NOT_FOUND", "Category not found.");
+  if (await deleteCategoryRow(db, ws.id, id)) return;
+  if (await isSystemCategory(db, ws.id, id)) throw new AppError("FORBIDDEN", "The monitors category holds your monitors' alerts and cannot be deleted.");
+  throw new AppError("NOT_FOUND", "Category not found.");
 }
 
 export async function getCategoryByNameOrThrow(db: Db, workspaceId: string, name: string) {

@@ -58,13 +58,20 @@ export interface UserTable {
   name: string;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Set while an operator has suspended the account (admin/admin.service.ts). */
+  suspended_at: ColumnType<Date | string | null, string | null | undefined, string | null>;
+  /** When a session was last created for the account (null: not since this was recorded). */
+  last_sign_in_at: ColumnType<Date | string | null, string | null | undefined, string | null>;
 }
 export type WorkspaceRole = "owner" | "admin" | "member";
 export interface WorkspaceTable {
   id: string;
   name: string;
   slug: string;
+  /** The effective plan: what limits, retention and keys read. */
   plan: Plan;
+  /** Set by an operator (/admin): the plan stays this whatever billing says. */
+  plan_override: ColumnType<Plan | null, Plan | null | undefined, Plan | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -113,6 +120,8 @@ export interface CategoryTable {
   name: string;
   color: string;
   emoji: string | null;
+  /** PingPilot's own category (the monitors' alerts): outside the plan's limit, not deletable. */
+  system: ColumnType<boolean | number, boolean | number | undefined, boolean | number>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -273,6 +282,11 @@ export interface Database {
   category_day: CategoryDayTable;
   rate_limit_bucket: RateLimitBucketTable;
   throttle_window: ThrottleWindowTable;
+  workspace_billing: WorkspaceBillingTable;
+  stripe_event: StripeEventTable;
+  admin_audit: AdminAuditTable;
+  monitor: MonitorTable;
+  monitor_incident: MonitorIncidentTable;
 }
 
 export type User = Selectable<UserTable>;
@@ -280,3 +294,92 @@ export type Workspace = Selectable<WorkspaceTable>;
 export type ApiKey = Selectable<ApiKeyTable>;
 export type Category = Selectable<CategoryTable>;
 export type EventRow = Selectable<EventTable>;
+
+export type AdminAction = "set-plan" | "suspend" | "unsuspend" | "delete-user";
+/** Every operator action (admin/admin.service.ts); actor and target are text, so the log outlives them. */
+export interface AdminAuditTable {
+  id: string;
+  /** The operator's email, or "cli" for `npm run admin`. */
+  actor: string;
+  actor_user_id: string | null;
+  action: AdminAction;
+  target_type: "user" | "workspace";
+  target_id: string;
+  /** The target's email or slug at the time. */
+  target_label: string;
+  /** JSON object. */
+  details: string;
+  created_at: Timestamp;
+}
+
+/** Billing state of a workspace with a Stripe customer (billing/billing.service.ts); workspace.plan stays the effective plan. */
+export interface WorkspaceBillingTable {
+  workspace_id: string;
+  stripe_customer_id: string;
+  stripe_subscription_id: string | null;
+  subscription_plan: Plan | null;
+  /** Stripe's subscription status, or "none". */
+  status: ColumnType<string, string | undefined, string>;
+  current_period_end: Timestamp | null;
+  cancel_at_period_end: ColumnType<boolean | number, boolean | number | undefined, boolean | number>;
+  cancel_at: Timestamp | null;
+  payment_failed_at: Timestamp | null;
+  grace_until: Timestamp | null;
+  held_plan: Plan | null;
+  held_until: Timestamp | null;
+  review_at: Timestamp | null;
+  synced_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+/** Stripe events already applied (by Stripe's event id). */
+export interface StripeEventTable {
+  id: string;
+  type: string;
+  workspace_id: string | null;
+  created_at: Timestamp;
+  received_at: Timestamp;
+}
+
+export type MonitorKind = "heartbeat" | "threshold";
+export type MonitorState = "waiting" | "up" | "late" | "down" | "paused" | "ok" | "over";
+/** A heartbeat or threshold on a category (monitor/monitor.service.ts); its schedule and lease are the worker's (monitor.evaluate.ts). */
+export interface MonitorTable {
+  id: string;
+  workspace_id: string;
+  category_id: string;
+  name: string;
+  kind: MonitorKind;
+  /** JSON text: the heartbeat's or threshold's settings. */
+  config: string;
+  /** JSON text { field, equals }, or null. */
+  filter: string | null;
+  renotify_seconds: number | null;
+  paused: Bool;
+  state: MonitorState;
+  state_since: Timestamp;
+  version: ColumnType<number, number | undefined, number>;
+  next_check_at: Timestamp | null;
+  dirty: ColumnType<boolean | number, boolean | number | undefined, boolean | number>;
+  lease_until: Timestamp | null;
+  claim_token: string | null;
+  last_event_at: Timestamp | null;
+  last_event_fail: ColumnType<boolean | number, boolean | number | undefined, boolean | number>;
+  last_value: number | null;
+  open_incident_id: string | null;
+  ping_token_hash: string | null;
+  run_started_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+export interface MonitorIncidentTable {
+  id: string;
+  monitor_id: string;
+  workspace_id: string;
+  started_at: Timestamp;
+  ended_at: Timestamp | null;
+  reason: string;
+  resolution: "recovered" | "paused" | "reset" | null;
+  last_notified_at: Timestamp;
+  notifications: ColumnType<number, number | undefined, number>;
+}

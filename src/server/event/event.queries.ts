@@ -381,6 +381,51 @@ export async function storeEvents(db: Db, writes: EventWrite[]): Promise<(StoreE
 
 const asError = (e: unknown) => (e instanceof Error ? e : new Error(String(e)));
 
+/**
+ * An event PingPilot writes itself (a monitor's alert, ADR 0005), in the caller's transaction:
+ * fanned out like an API event — the same targets query, one outbox row per channel and
+ * recipient — but not counted against the monthly quota. Returns the channels it goes to.
+ */
+export async function insertSystemEvent(db: Db, event: Omit<NewEvent, "status">) {
+  const targets = event.notify ? await enabledChannelsQuery(db, event.workspaceId, event.categoryId).execute() : [];
+  await db
+    .insertInto("event")
+    .values({
+      id: event.id,
+      workspace_id: event.workspaceId,
+      category_id: event.categoryId,
+      description: event.description,
+      fields: JSON.stringify(event.fields),
+      tags: JSON.stringify(event.tags),
+      notify: event.notify ? 1 : 0,
+      status: targets.length ? "PENDING" : "STORED",
+      occurred_at: event.occurredAt,
+      created_at: event.createdAt,
+    })
+    .execute();
+  if (targets.length) {
+    const at = event.createdAt;
+    await db
+      .insertInto("delivery")
+      .values(
+        targets.map((t) => ({
+          id: newId(),
+          event_id: event.id,
+          workspace_id: event.workspaceId,
+          recipient_id: t.recipient_id,
+          channel: t.channel,
+          status: "PENDING" as const,
+          attempts: 0,
+          next_attempt_at: at,
+          created_at: at,
+          updated_at: at,
+        })),
+      )
+      .execute();
+  }
+  return channelNames(targets);
+}
+
 export type EventListFilter = { workspaceId: string; categoryId?: string; from?: string; to?: string; before?: { createdAt: string; id: string }; limit: number };
 
 /** Newest first; `before` is the cursor (the last row of the previous page). Always scoped to the user. */

@@ -49,7 +49,7 @@ type Owner = { workspaceId: string; eventLimit: number };
 export type RecordResult = { event: AcceptedEvent; quota?: QuotaState; replayed: boolean };
 
 /** What accepting an event from the public API needs besides the database. */
-export type IngestDeps = Pick<Services, "db" | "env" | "clock" | "deliveryBell" | "realtime">;
+export type IngestDeps = Pick<Services, "db" | "env" | "clock" | "deliveryBell" | "realtime"> & Partial<Pick<Services, "monitorBell">>;
 
 /** An event checked and ready to store, and how to read the outcome of storing it. */
 type PreparedEvent = { write: EventWrite; settle: (outcome: StoreEventResult) => RecordResult };
@@ -151,7 +151,11 @@ function announce(deps: IngestDeps, workspaceId: string, result: RecordResult) {
     setImmediate(() => {
       announcing.delete(deps.realtime);
       if (turn.ring) deps.deliveryBell.ring();
-      for (const { workspaceId: to, message } of turn.messages.values()) deps.realtime.publish(to, message);
+      for (const { workspaceId: to, message } of turn.messages.values()) {
+        // Monitors watching the category look again (the job filters by its own cached list: no query here).
+        if (message.type === "event.created") deps.monitorBell?.ring({ workspaceId: to, category: message.category, eventId: message.eventId });
+        deps.realtime.publish(to, message);
+      }
     });
   }
   if (result.event.deliveries.length) pending.ring = true;

@@ -10,16 +10,19 @@ import { loadSession } from "./middleware/session";
 import { authRoutes } from "./routes/auth.route";
 import { devMailboxRoutes } from "./routes/dev-mailbox.route";
 import { healthRoutes } from "./routes/health.route";
+import { metricsRoutes } from "./routes/metrics.route";
 import { streamRoutes } from "./routes/stream.route";
 import { trpcRoutes } from "./routes/trpc.route";
 import { telegramWebhookRoutes } from "./routes/webhooks/telegram.route";
+import { stripeWebhookRoutes } from "./routes/webhooks/stripe.route";
 import { ingestRoutes } from "./routes/v1/ingest.route";
+import { pingRoutes } from "./routes/v1/monitors.route";
 import { v1Routes } from "./routes/v1/v1.route";
 
 export type AppVariables = { clientIp: string; session: SessionInfo | null };
 
 /** Paths the Hono app answers; everything else goes to Next.js (see main.ts). */
-export const HONO_PREFIXES = ["/api/", "/trpc/", "/dev/mailbox"] as const;
+export const HONO_PREFIXES = ["/api/", "/trpc/", "/dev/mailbox", "/metrics"] as const;
 const EXACT = HONO_PREFIXES.map((p) => p.replace(/\/$/, ""));
 export const handledByHono = (path: string) => path.startsWith("/api/") || HONO_PREFIXES.some((p, i) => path.startsWith(p) || path === EXACT[i]);
 
@@ -45,6 +48,9 @@ export function createApp(s: Services) {
   // The public API first: API key only, and the hot path, so it skips what only the
   // session routes need (client address for Better Auth, sessions, CSRF).
   app.use("/api/v1/*", securityHeaders);
+  // Heartbeat ping URLs: the token is the credential (no API key), throttled per client address.
+  app.use("/api/v1/ping/*", clientIp(s.env.TRUST_PROXY, s.logger));
+  app.route("/api/v1/ping", pingRoutes(s));
   app.route("/api/v1", v1Routes(s));
 
   app.use("*", clientIp(s.env.TRUST_PROXY, s.logger));
@@ -53,7 +59,11 @@ export function createApp(s: Services) {
   app.route("/api/health", healthRoutes(s));
   app.route("/api/auth", authRoutes(s));
   app.route("/api/webhooks/telegram", telegramWebhookRoutes(s));
+  app.route("/api/webhooks/stripe", stripeWebhookRoutes(s));
   app.route("/dev/mailbox", devMailboxRoutes(s));
+  // Prometheus, behind METRICS_TOKEN (404 without it).
+  app.use("/metrics", securityHeaders);
+  app.route("/metrics", metricsRoutes(s));
 
   // Session-protected: tRPC and every other /api route. 401 JSON, never a redirect.
   const requireSession = loadSession(s);

@@ -1,7 +1,10 @@
+import { adminRouter } from "@/server/admin/admin.router";
 import { apiKeyRouter } from "@/server/api-key/api-key.router";
+import { billingRouter } from "@/server/billing/billing.router";
 import { categoryRouter } from "@/server/category/category.router";
 import { deliveryRouter } from "@/server/delivery/delivery.router";
 import { eventRouter } from "@/server/event/event.router";
+import { monitorRouter } from "@/server/monitor/monitor.router";
 import { notificationRouter } from "@/server/notification/notification.router";
 import { quotaRouter } from "@/server/quota/quota.router";
 import { statsRouter } from "@/server/stats/stats.router";
@@ -20,6 +23,9 @@ export const appRouter = router({
   quota: quotaRouter,
   stats: statsRouter,
   workspace: workspaceRouter,
+  billing: billingRouter,
+  admin: adminRouter,
+  monitor: monitorRouter,
 });
 
 export type AppRouter = typeof appRouter;

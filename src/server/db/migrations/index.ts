@@ -9,6 +9,9 @@ import * as createDiscordVerification from "./20261201_create_discord_verificati
 import * as addIdempotencyRecordTimeIndex from "./20261202_add_idempotency_record_time_index";
 import * as createLimitTables from "./20261202_create_limit_tables";
 import * as workspaces from "./20261203_workspaces";
+import * as billing from "./20261204_billing";
+import * as admin from "./20261204_admin";
+import * as monitors from "./20261205_monitors";
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +25,7 @@ export const migrations: Record<string, Migration> = {
   "20261202_01_add_idempotency_record_time_index": addIdempotencyRecordTimeIndex,
   "20261202_02_create_limit_tables": createLimitTables,
   "20261203_01_workspaces": workspaces,
+  "20261204_01_billing": billing,
+  "20261204_02_admin": admin,
+  "20261205_01_monitors": monitors,
 };

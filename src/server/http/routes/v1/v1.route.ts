@@ -9,6 +9,7 @@ import { handleError, sendError } from "../../error-envelope";
 import { apiKeyAuth } from "../../middleware/api-key-auth";
 import { quotaHeaders, setQuotaHeaders, type QuotaVars } from "../../middleware/quota-headers";
 import { rateLimit } from "../../middleware/rate-limit";
+import { registerMonitorRoutes } from "./monitors.route";
 import { registerV1Docs } from "./v1.docs";
 import { CreateCategoryBody, ListEventsQuery } from "./schemas";
 import { parse, readJsonBody } from "./v1.request";
@@ -57,6 +58,8 @@ export function v1Routes(s: Services) {
     setQuotaHeaders(c, quota);
     return c.json({ plan, period: quota.period, limit: quota.limit, used: quota.used, remaining: quota.remaining, resetsAt: quota.resetsAt.toISOString(), categories });
   });
+
+  registerMonitorRoutes(app, s);
 
   app.all("*", (c) => sendError(c, 404, "NOT_FOUND", `No route for ${c.req.method} ${c.req.path}. See /api/v1/openapi.json.`));
   return app;
