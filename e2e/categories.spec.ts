@@ -32,7 +32,7 @@ test("categories on the dashboard: quick start, add with preset and custom style
     page
       .getByRole("dialog")
       .getByRole("alert")
-      .filter({ hasText: /already have a category named "sale"/ }),
+      .filter({ hasText: /already has a category named "sale"/ }),
   ).toBeVisible();
   await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
 
@@ -97,9 +97,12 @@ test("usage page and public API docs", async ({ page }) => {
   await expect(page.getByText("0 / 1,000")).toBeVisible();
   await screenshot(page, "usage");
 
+  // Every operation of the OpenAPI document is on the page, the batch endpoint included.
+  const document = (await (await page.request.get("/api/v1/openapi.json")).json()) as { paths: Record<string, Record<string, unknown>> };
+  const operations = Object.values(document.paths).flatMap((methods) => Object.keys(methods).filter((m) => ["get", "post", "put", "patch", "delete"].includes(m))).length;
+  expect(operations).toBeGreaterThanOrEqual(7);
   await page.goto("/docs/api");
-  // Every operation of the OpenAPI document, the batch endpoint included.
-  await expect(page.getByTestId("api-endpoint")).toHaveCount(7);
+  await expect(page.getByTestId("api-endpoint")).toHaveCount(operations);
   await expect(page.getByTestId("api-endpoint").filter({ hasText: "/events/batch" })).toHaveCount(1);
   await expect(page.getByText("POST").first()).toBeVisible();
   await expect(page.getByRole("link", { name: /openapi\.json/ })).toBeVisible();
