@@ -102,26 +102,27 @@ async function migrate(db: Kysely<any>) {
     .addPrimaryKeyConstraint("destination_opt_out_pkey", ["workspace_id", "channel", "category_id"])
     .execute();
 
-  // One personal workspace per user, with the user's id, plan and a unique slug.
-  const users = (await db.selectFrom("user").select(["id", "name", "email", "plan", "created_at"]).execute()) as {
+  // One personal workspace per user, with the user's id, plan and a unique slug. Its times are
+  // the user's (it holds what the user row held), so the migration reads no clock.
+  const users = (await db.selectFrom("user").select(["id", "name", "email", "plan", "created_at", "updated_at"]).execute()) as {
     id: string;
     name: string;
     email: string;
     plan: string;
     created_at: string | Date;
+    updated_at: string | Date;
   }[];
-  const now = new Date().toISOString();
+  const iso = (v: string | Date) => (v instanceof Date ? v.toISOString() : v);
   const slugs = new Set<string>();
   for (let i = 0; i < users.length; i += 500) {
     const batch = users.slice(i, i + 500);
-    const createdAt = (u: (typeof users)[number]) => (u.created_at instanceof Date ? u.created_at.toISOString() : u.created_at);
     await db
       .insertInto("workspace")
-      .values(batch.map((u) => ({ id: u.id, name: personalWorkspaceName(u.name, u.email), slug: migratedSlug(u, slugs), plan: u.plan, created_at: createdAt(u), updated_at: now })))
+      .values(batch.map((u) => ({ id: u.id, name: personalWorkspaceName(u.name, u.email), slug: migratedSlug(u, slugs), plan: u.plan, created_at: iso(u.created_at), updated_at: iso(u.updated_at) })))
       .execute();
     await db
       .insertInto("workspace_member")
-      .values(batch.map((u) => ({ workspace_id: u.id, user_id: u.id, role: "owner", created_at: createdAt(u) })))
+      .values(batch.map((u) => ({ workspace_id: u.id, user_id: u.id, role: "owner", created_at: iso(u.created_at) })))
       .execute();
   }
 
